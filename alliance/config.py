@@ -1,0 +1,89 @@
+"""Settings, read once from the environment (every variable is listed in the README)."""
+
+from __future__ import annotations
+
+import enum
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+class Environment(enum.StrEnum):
+    DEV = "dev"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class UnsafeSettings(Exception):
+    """The settings would run a production service unsafely; the message says what to fix."""
+
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/alliance.db"
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    environment: Environment = Environment.DEV
+    database_url: str = DEFAULT_DATABASE_URL
+    keys_dir: Path = Path("./var/keys")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    issuer: str = "http://127.0.0.1:8000"
+    audience: str = "alliance-api"
+    access_token_ttl: int = 600
+    graphiql: bool = True
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_dev(self) -> bool:
+        return self.environment is Environment.DEV
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Settings from `ALLIANCE_*` variables; production ones are checked for safety."""
+        env = dict(os.environ if environ is None else environ)
+        environment = Environment(env.get("ALLIANCE_ENV", "dev"))
+        host = env.get("ALLIANCE_HOST", "127.0.0.1")
+        port = int(env.get("ALLIANCE_PORT", "8000"))
+        default_graphiql = "1" if environment is Environment.DEV else "0"
+        settings = cls(
+            environment=environment,
+            database_url=env.get("ALLIANCE_DATABASE_URL", DEFAULT_DATABASE_URL),
+            keys_dir=Path(env.get("ALLIANCE_KEYS_DIR", "./var/keys")),
+            host=host,
+            port=port,
+            issuer=env.get("ALLIANCE_ISSUER", f"http://{host}:{port}").rstrip("/"),
+            audience=env.get("ALLIANCE_AUDIENCE", "alliance-api"),
+            access_token_ttl=int(env.get("ALLIANCE_ACCESS_TOKEN_TTL", "600")),
+            graphiql=_flag(env.get("ALLIANCE_GRAPHIQL", default_graphiql)),
+        )
+        settings.require_safe()
+        return settings
+
+    def require_safe(self) -> None:
+        """Raise `UnsafeSettings` when a production environment has dev features or no keys."""
+        if self.environment is not Environment.PRODUCTION:
+            return
+        problems = []
+        if self.graphiql:
+            problems.append("ALLIANCE_GRAPHIQL is on (GraphiQL is a dev feature)")
+        if not any(self.keys_dir.glob("*.json")):
+            problems.append(
+                f"no signing keys in ALLIANCE_KEYS_DIR={self.keys_dir} "
+                "(create them with `alliance keys rotate`)"
+            )
+        if urlsplit(self.issuer).scheme != "https":
+            problems.append(f"ALLIANCE_ISSUER={self.issuer} is not https")
+        if self.database_url.startswith("sqlite"):
+            problems.append("ALLIANCE_DATABASE_URL is SQLite; production runs on PostgreSQL")
+        if not 60 <= self.access_token_ttl <= 3600:
+            problems.append("ALLIANCE_ACCESS_TOKEN_TTL must be between 60 and 3600 seconds")
+        if problems:
+            raise UnsafeSettings(
+                "Refusing to start in production: " + "; ".join(problems) + "."
+            )

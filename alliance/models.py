@@ -1,0 +1,24 @@
+"""Every ORM model, imported once so that the metadata (and alembic) sees them all."""
+
+from alliance.agreements.models import Agreement, AgreementAcceptance
+from alliance.audit.models import AuditEvent
+from alliance.brands.models import Brand
+from alliance.clients.models import Client
+from alliance.db import Base
+from alliance.members.models import DataDisposition, Member
+from alliance.regions.models import Region
+from alliance.users.models import User, UserStatus
+
+__all__ = [
+    "Agreement",
+    "AgreementAcceptance",
+    "AuditEvent",
+    "Base",
+    "Brand",
+    "Client",
+    "DataDisposition",
+    "Member",
+    "Region",
+    "User",
+    "UserStatus",
+]
