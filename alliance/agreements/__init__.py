@@ -1,0 +1,1 @@
+"""Agreements: models and service."""

@@ -1,0 +1,1 @@
+"""Audit: models and service."""

@@ -1,0 +1,1 @@
+"""Brands: models and service."""

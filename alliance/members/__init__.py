@@ -1,0 +1,1 @@
+"""Members: models and service."""

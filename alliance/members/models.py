@@ -12,6 +12,7 @@ from sharing import MemberStatus
 
 if TYPE_CHECKING:
     from alliance.brands.models import Brand
+    from alliance.regions.models import Region
 
 
 class DataDisposition(enum.StrEnum):
@@ -40,6 +41,7 @@ class Member(UuidPrimaryKey, Timestamps, Base):
     )
     status_changed_at: Mapped[dt.datetime | None]
 
+    region: Mapped[Region] = relationship(lazy="joined")
     brands: Mapped[list[Brand]] = relationship(
         back_populates="member", order_by="Brand.name", lazy="raise"
     )

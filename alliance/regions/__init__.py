@@ -1,0 +1,1 @@
+"""Regions: models and service."""

@@ -1,0 +1,1 @@
+"""Users: models and service."""

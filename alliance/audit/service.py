@@ -1,0 +1,50 @@
+"""The audit trail: every write adds one event in the same transaction as the write."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from alliance.audit.models import AuditEvent
+from sharing import Viewer
+
+
+def record(
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    action: str,
+    target_type: str,
+    target_id: object,
+    target_member_id: uuid.UUID | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Add an audit event for a write by `viewer`; it commits or rolls back with the write."""
+    event = AuditEvent(
+        actor_kind=viewer.kind.value,
+        actor_id=viewer.principal_id,
+        actor_member_id=viewer.member_id,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        target_member_id=target_member_id,
+        details=details or {},
+    )
+    session.add(event)
+    return event
+
+
+async def events_for_target(
+    session: AsyncSession, *, target_type: str, target_id: object
+) -> Sequence[AuditEvent]:
+    """Every event about one target, oldest first (for operators and tests)."""
+    result = await session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.target_type == target_type, AuditEvent.target_id == str(target_id))
+        .order_by(AuditEvent.id)
+    )
+    return result.all()

@@ -1,0 +1,1 @@
+"""Indicators: the values that identify an infringer, and how they are normalised."""

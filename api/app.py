@@ -1,0 +1,73 @@
+"""The ASGI application: GraphQL, discovery documents and health, behind authentication."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.authentication import AuthenticationMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from alliance.config import Environment, Settings
+from alliance.db import Database
+from alliance.health import is_database_ready
+from api.graphql import AllianceGraphQL, RequireViewer
+from auth.keys import KeyRing, ensure_key
+from auth.middleware import BearerTokenBackend, on_auth_error
+from auth.tokens import TokenIssuer
+from schema.app_schema import build_schema
+
+
+def create_app(settings: Settings, *, database: Database | None = None) -> Starlette:
+    """The service for `settings`; dev and test create a signing key when none exists."""
+    settings.require_safe()
+    if settings.environment is not Environment.PRODUCTION:
+        ensure_key(settings.keys_dir)
+    db = database or Database(settings.database_url)
+    keys = KeyRing(settings.keys_dir)
+    tokens = TokenIssuer(
+        keys, issuer=settings.issuer, audience=settings.audience, ttl=settings.access_token_ttl
+    )
+    graphql = AllianceGraphQL(
+        build_schema(), database=db, graphql_ide="graphiql" if settings.graphiql else None
+    )
+
+    async def healthz(_request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_request: Request) -> JSONResponse:
+        ready = await is_database_ready(db)
+        return JSONResponse({"database": ready}, status_code=200 if ready else 503)
+
+    async def jwks(_request: Request) -> JSONResponse:
+        return JSONResponse(keys.jwks(), headers={"Cache-Control": "public, max-age=300"})
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        await db.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", RequireViewer(graphql, graphiql=settings.graphiql), methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/.well-known/jwks.json", jwks),
+        ],
+        middleware=[
+            Middleware(
+                AuthenticationMiddleware,
+                backend=BearerTokenBackend(db, tokens),
+                on_error=on_auth_error,
+            )
+        ],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = db
+    app.state.tokens = tokens
+    return app

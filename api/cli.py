@@ -1,0 +1,182 @@
+"""The `alliance` command: serve, migrate, demo data, admins, tokens, keys, the schema."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import shlex
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from alliance import demo, migrate
+from alliance.clients import service as client_service
+from alliance.config import Environment, Settings
+from alliance.db import Database
+from alliance.users import service as user_service
+from alliance.users.models import UserStatus
+from api.app import create_app
+from auth import keys as key_store
+from auth.grants import client_token, user_token
+from auth.keys import KeyRing
+from auth.tokens import TokenIssuer
+from schema.app_schema import build_schema
+from sharing import SYSTEM_VIEWER, Role, Scope
+
+app = typer.Typer(help="Alliance: the anti-counterfeiting alliance's data-sharing service.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+admin_app = typer.Typer(help="Alliance administrators.", no_args_is_help=True)
+keys_app = typer.Typer(help="Token signing keys.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(admin_app, name="admin")
+app.add_typer(keys_app, name="keys")
+
+SAMPLE_QUERY = "{ viewer { kind roles member { legalName } } members(first: 5) { totalCount edges { node { legalName region { code } brands { name } } } } }"
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def _tokens(settings: Settings) -> TokenIssuer:
+    if settings.environment is not Environment.PRODUCTION:
+        key_store.ensure_key(settings.keys_dir)
+    return TokenIssuer(
+        KeyRing(settings.keys_dir),
+        issuer=settings.issuer,
+        audience=settings.audience,
+        ttl=settings.access_token_ttl,
+    )
+
+
+def curl_command(settings: Settings, token: str) -> str:
+    body = json.dumps({"query": SAMPLE_QUERY})
+    return (
+        f"curl -s {settings.issuer}/graphql -H 'Content-Type: application/json' "
+        f"-H 'Authorization: Bearer {token}' -d {shlex.quote(body)}"
+    )
+
+
+@app.command()
+def serve() -> None:
+    """Serve the API on ALLIANCE_HOST:ALLIANCE_PORT."""
+    settings = _settings()
+    typer.echo(f"Alliance ({settings.environment}) at {settings.issuer}/graphql")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate the database to the newest schema (creates a SQLite file if needed)."""
+    settings = _settings()
+    migrate.upgrade(settings.database_url)
+    typer.echo("Database is at the newest schema.")
+
+
+async def _seed(settings: Settings) -> demo.DemoReport:
+    database = Database(settings.database_url)
+    try:
+        async with database.transaction() as session:
+            return await demo.seed(session)
+    finally:
+        await database.dispose()
+
+
+@app.command("demo")
+def demo_command() -> None:
+    """Add the demo alliance: 12 members in 4 regions, brands, users in every role, clients."""
+    settings = _settings()
+    if settings.environment is Environment.PRODUCTION:
+        raise typer.BadParameter("Demo data is for dev and test environments only.")
+    report = asyncio.run(_seed(settings))
+    typer.echo("Demo users (email, role, member):")
+    for email, role, member in report.users:
+        typer.echo(f"  {email:40} {role:15} {member}")
+    typer.echo("Demo clients (member, client id, secret shown once):")
+    for member, client_id, secret in report.clients:
+        typer.echo(f"  {member:35} {client_id}  {secret or '(created earlier)'}")
+    typer.echo("\nGet a token:  .venv/bin/alliance token --user analyst@maison-lumiere.example")
+    typer.echo("or, for a member system:  .venv/bin/alliance token --client <client id>")
+
+
+async def _mint(settings: Settings, user: str | None, client: str | None, scopes: list[Scope] | None, ttl: int) -> str:
+    tokens = _tokens(settings)
+    database = Database(settings.database_url)
+    try:
+        async with database.session() as session:
+            if user is not None:
+                found = await user_service.by_email(session, user)
+                if found is None or found.status is UserStatus.DEACTIVATED:
+                    raise typer.BadParameter(f"No active user {user}.", param_hint="--user")
+                return user_token(tokens, found, requested=scopes, ttl=ttl)
+            assert client is not None
+            registered = await client_service.by_client_id(session, client)
+            if registered is None or registered.revoked_at is not None:
+                raise typer.BadParameter(f"No active client {client}.", param_hint="--client")
+            return client_token(tokens, registered, requested=scopes, ttl=ttl)
+    finally:
+        await database.dispose()
+
+
+@app.command()
+def token(
+    user: Annotated[str | None, typer.Option(help="Email of the user.")] = None,
+    client: Annotated[str | None, typer.Option(help="Client id of a member system.")] = None,
+    scope: Annotated[list[Scope] | None, typer.Option(help="Narrow the scopes (repeat).")] = None,
+    ttl: Annotated[int, typer.Option(min=60, max=86400, help="Lifetime in seconds.")] = 600,
+    curl: Annotated[bool, typer.Option(help="Print a ready-to-paste curl command instead.")] = False,
+) -> None:
+    """Mint an access token for local use (the format the OAuth server issues)."""
+    if (user is None) == (client is None):
+        raise typer.BadParameter("Give exactly one of --user and --client.")
+    settings = _settings()
+    minted = asyncio.run(_mint(settings, user, client, scope, ttl))
+    typer.echo(curl_command(settings, minted) if curl else minted)
+
+
+async def _create_admin(settings: Settings, email: str) -> str:
+    database = Database(settings.database_url)
+    try:
+        async with database.transaction() as session:
+            user = await user_service.invite(
+                session, viewer=SYSTEM_VIEWER, member_id=None, email=email, roles=[Role.ALLIANCE_ADMIN]
+            )
+            return str(user.id)
+    finally:
+        await database.dispose()
+
+
+@admin_app.command("create")
+def admin_create(email: Annotated[str, typer.Option(help="Email of the new alliance admin.")]) -> None:
+    """Invite an alliance admin of the secretariat."""
+    user_id = asyncio.run(_create_admin(_settings(), email))
+    typer.echo(f"Alliance admin {email} created ({user_id}).")
+
+
+@keys_app.command("rotate")
+def keys_rotate(
+    publish_ahead: Annotated[int, typer.Option(help="Seconds the new key is published before it signs.")] = 900,
+    keep_after: Annotated[int, typer.Option(help="Seconds a retired key stays published.")] = 7200,
+) -> None:
+    """Publish the next signing key; retire keys no token can still need."""
+    settings = _settings()
+    kid = key_store.rotate(
+        settings.keys_dir,
+        publish_ahead=dt.timedelta(seconds=publish_ahead),
+        keep_after=dt.timedelta(seconds=max(keep_after, settings.access_token_ttl * 2)),
+    )
+    typer.echo(f"New key {kid} signs from {publish_ahead} s from now.")
+
+
+@app.command("export-schema")
+def export_schema(output: Annotated[Path, typer.Option(help="Where to write the SDL.")] = Path("schema.graphql")) -> None:
+    """Write the GraphQL SDL (committed as schema.graphql)."""
+    output.write_text(build_schema().as_str() + "\n")
+    typer.echo(f"Wrote {output}.")
+
+
+def main() -> None:
+    app()

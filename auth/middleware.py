@@ -1,0 +1,68 @@
+"""Starlette authentication: the bearer token becomes a `Viewer` once, in middleware."""
+
+from __future__ import annotations
+
+from starlette.authentication import (
+    AuthCredentials,
+    AuthenticationBackend,
+    AuthenticationError,
+    BaseUser,
+)
+from starlette.requests import HTTPConnection
+from starlette.responses import JSONResponse, Response
+
+from alliance.db import Database
+from auth.principals import viewer_for
+from auth.tokens import InvalidToken, TokenIssuer
+from sharing import Viewer
+
+
+class ViewerUser(BaseUser):
+    """Starlette's view of an authenticated `Viewer`."""
+
+    def __init__(self, viewer: Viewer) -> None:
+        self.viewer = viewer
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def display_name(self) -> str:
+        return str(self.viewer.principal_id)
+
+
+class BearerTokenBackend(AuthenticationBackend):
+    """`Authorization: Bearer <access token>`; no header means anonymous."""
+
+    def __init__(self, database: Database, tokens: TokenIssuer) -> None:
+        self.database = database
+        self.tokens = tokens
+
+    async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, BaseUser] | None:
+        header = conn.headers.get("authorization")
+        if header is None:
+            return None
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AuthenticationError("Use `Authorization: Bearer <access token>`.")
+        try:
+            claims = self.tokens.verify(token.strip())
+            async with self.database.session() as session:
+                viewer = await viewer_for(session, claims)
+        except InvalidToken as error:
+            raise AuthenticationError(str(error)) from error
+        return AuthCredentials(sorted(viewer.scopes)), ViewerUser(viewer)
+
+
+def unauthorized(message: str = "Authentication required.") -> Response:
+    """A 401 that says nothing but why, with the RFC 6750 challenge."""
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]},
+        status_code=401,
+        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+    )
+
+
+def on_auth_error(_conn: HTTPConnection, error: Exception) -> Response:
+    return unauthorized(str(error))

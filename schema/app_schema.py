@@ -1,0 +1,73 @@
+"""The GraphQL schema, assembled once at start-up from each domain's fields."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.schema.config import StrawberryConfig
+
+from schema.agreements.mutations.agreement_accept import agreement_accept
+from schema.agreements.mutations.agreement_publish import agreement_publish
+from schema.agreements.queries import agreement
+from schema.brands.mutations.brand_create import brand_create
+from schema.brands.mutations.brand_update import brand_update
+from schema.brands.types import BrandType
+from schema.error_policy import ErrorPolicy
+from schema.members.mutations.member_activate import member_activate
+from schema.members.mutations.member_invite import member_invite
+from schema.members.mutations.member_offboard import member_offboard
+from schema.members.mutations.member_reinstate import member_reinstate
+from schema.members.mutations.member_suspend import member_suspend
+from schema.members.queries import members
+from schema.members.types import MemberType
+from schema.node import node, nodes
+from schema.regions.queries import regions
+from schema.users.mutations.user_deactivate import user_deactivate
+from schema.users.mutations.user_invite import user_invite
+from schema.users.mutations.user_role_set import user_role_set
+from schema.users.types import UserType
+from schema.viewer.queries import viewer
+
+
+@strawberry.type(description="What you can read.")
+class Query:
+    node = node
+    nodes = nodes
+    viewer = viewer
+    regions = regions
+    members = members
+    agreement = agreement
+
+
+@strawberry.type(description="What you can change. Each returns a payload with typed errors.")
+class Mutation:
+    member_invite = member_invite
+    member_activate = member_activate
+    member_suspend = member_suspend
+    member_reinstate = member_reinstate
+    member_offboard = member_offboard
+    brand_create = brand_create
+    brand_update = brand_update
+    user_invite = user_invite
+    user_role_set = user_role_set
+    user_deactivate = user_deactivate
+    agreement_publish = agreement_publish
+    agreement_accept = agreement_accept
+
+
+def build_schema() -> strawberry.Schema:
+    """The schema with its limits; build it once per process."""
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[MemberType, BrandType, UserType],
+        config=StrawberryConfig(auto_camel_case=True),
+        extensions=[
+            ErrorPolicy,
+            QueryDepthLimiter(max_depth=12),
+            MaxAliasesLimiter(max_alias_count=30),
+            MaxTokensLimiter(max_token_count=5000),
+            ParserCache(maxsize=256),
+            ValidationCache(maxsize=256),
+        ],
+    )

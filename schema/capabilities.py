@@ -1,0 +1,97 @@
+"""Every Query and Mutation field declares the capability it needs; this enforces it.
+
+`query_field` and `mutation_field` are the only way to add a root field (a test walks the
+schema and fails on a root field without a declaration). A capability is a scope, or
+`ANY_VIEWER` for fields any authenticated caller may use, whose data services then filter.
+A query without the capability fails with a FORBIDDEN error; a mutation returns its
+payload with a FORBIDDEN typed error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import strawberry
+from strawberry.extensions import FieldExtension
+from strawberry.types.field import StrawberryField
+
+from alliance.errors import Forbidden
+from schema.context import Info
+from schema.errors import from_domain
+from sharing import Scope, Viewer
+
+
+@dataclass(frozen=True, slots=True)
+class Capability:
+    scope: Scope | None  # None: any authenticated viewer
+
+    def allows(self, viewer: Viewer) -> bool:
+        return self.scope is None or viewer.has_scope(self.scope)
+
+    def forbidden(self) -> Forbidden:
+        return Forbidden(f"This operation needs the `{self.scope}` right.")
+
+
+ANY_VIEWER = Capability(None)
+
+
+def requires(scope: Scope) -> Capability:
+    return Capability(scope)
+
+
+class RequireCapability(FieldExtension):
+    def __init__(self, capability: Capability, *, error_payload: Callable[[Forbidden], Any] | None) -> None:
+        self.capability = capability
+        self.error_payload = error_payload
+
+    def _refusal(self) -> Any:
+        error = self.capability.forbidden()
+        if self.error_payload is None:
+            raise error
+        return self.error_payload(error)
+
+    def resolve(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:
+        if not self.capability.allows(info.context.viewer):
+            return self._refusal()
+        return next_(source, info, **kwargs)
+
+    async def resolve_async(
+        self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info, **kwargs: Any
+    ) -> Any:
+        if not self.capability.allows(info.context.viewer):
+            return self._refusal()
+        return await next_(source, info, **kwargs)
+
+
+def capability_of(field: StrawberryField) -> Capability | None:
+    """The capability a root field declared, if any."""
+    for extension in field.extensions:
+        if isinstance(extension, RequireCapability):
+            return extension.capability
+    return None
+
+
+def query_field(resolver: Any, *, capability: Capability, description: str) -> Any:
+    """A Query field that needs `capability`."""
+    return strawberry.field(
+        resolver,
+        description=description,
+        extensions=[RequireCapability(capability, error_payload=None)],
+    )
+
+
+def mutation_field(
+    resolver: Any, *, capability: Capability, description: str, payload: type[Any], error: type[Any]
+) -> Any:
+    """A Mutation field that needs `capability`; without it the payload carries FORBIDDEN."""
+
+    def refuse(forbidden: Forbidden) -> Any:
+        return payload(errors=[from_domain(error, forbidden)])
+
+    return strawberry.mutation(
+        resolver,
+        description=description,
+        extensions=[RequireCapability(capability, error_payload=refuse)],
+    )
