@@ -84,6 +84,4 @@ class Settings:
         if not 60 <= self.access_token_ttl <= 3600:
             problems.append("ALLIANCE_ACCESS_TOKEN_TTL must be between 60 and 3600 seconds")
         if problems:
-            raise UnsafeSettings(
-                "Refusing to start in production: " + "; ".join(problems) + "."
-            )
+            raise UnsafeSettings("Refusing to start in production: " + "; ".join(problems) + ".")

@@ -19,7 +19,15 @@ from alliance.members import service as member_service
 from alliance.members.models import Member
 from alliance.users import service as user_service
 from alliance.users.models import User, UserStatus
-from sharing import SYSTEM_VIEWER, MemberStatus, PrincipalKind, Role, Scope, Viewer, scopes_for_roles
+from sharing import (
+    SYSTEM_VIEWER,
+    MemberStatus,
+    PrincipalKind,
+    Role,
+    Scope,
+    Viewer,
+    scopes_for_roles,
+)
 
 AGREEMENT_TEXT = """Alliance data-sharing agreement (demo text, not legal advice).
 
@@ -40,31 +48,80 @@ class DemoMember:
 
 
 MEMBERS = (
-    DemoMember("Maison Lumière SA", "EU", "maison-lumiere.example",
-               (("Lumière", "EUIPO", (3, 14, 18, 25), ("handbags", "perfume")),
-                ("Atelier L", "INPI", (18,), ("leather goods",)))),
-    DemoMember("Velden Sportswear GmbH", "EU", "velden.example",
-               (("Velden", "DPMA", (25, 28), ("sportswear", "footwear")),)),
-    DemoMember("Castellano Pelletteria S.p.A.", "EU", "castellano.example",
-               (("Castellano", "UIBM", (18, 25), ("handbags", "belts")),)),
-    DemoMember("Lumen Pharma AG", "EU", "lumen-pharma.example",
-               (("Lumenol", "IGE", (5,), ("medicines",)),)),
-    DemoMember("Redwood Outdoor Inc.", "AMER", "redwood.example",
-               (("Redwood", "USPTO", (22, 25), ("outdoor apparel", "tents")),)),
-    DemoMember("Andes Cosmetics S.A.", "AMER", "andes.example",
-               (("Andina", "INPI-BR", (3,), ("cosmetics",)),)),
-    DemoMember("Harbor Toys LLC", "AMER", "harbor-toys.example",
-               (("Harbor Friends", "USPTO", (28,), ("toys",)),), MemberStatus.INVITED),
-    DemoMember("Jade Peak Electronics Co., Ltd.", "CN", "jadepeak.example",
-               (("JadePeak", "CNIPA", (9,), ("phone accessories", "earbuds")),)),
-    DemoMember("Golden Crane Apparel Co., Ltd.", "CN", "goldencrane.example",
-               (("Golden Crane", "CNIPA", (25,), ("apparel",)),)),
-    DemoMember("Sakura Beauty K.K.", "APAC", "sakura-beauty.example",
-               (("Sakura", "JPO", (3,), ("skincare",)),)),
-    DemoMember("Southern Cross Wines Pty Ltd", "APAC", "southern-cross.example",
-               (("Southern Cross", "IP Australia", (33,), ("wine",)),), MemberStatus.SUSPENDED),
-    DemoMember("Hanok Home Appliances Co.", "APAC", "hanok.example",
-               (("Hanok", "KIPO", (7, 11), ("kitchen appliances",)),)),
+    DemoMember(
+        "Maison Lumière SA",
+        "EU",
+        "maison-lumiere.example",
+        (
+            ("Lumière", "EUIPO", (3, 14, 18, 25), ("handbags", "perfume")),
+            ("Atelier L", "INPI", (18,), ("leather goods",)),
+        ),
+    ),
+    DemoMember(
+        "Velden Sportswear GmbH",
+        "EU",
+        "velden.example",
+        (("Velden", "DPMA", (25, 28), ("sportswear", "footwear")),),
+    ),
+    DemoMember(
+        "Castellano Pelletteria S.p.A.",
+        "EU",
+        "castellano.example",
+        (("Castellano", "UIBM", (18, 25), ("handbags", "belts")),),
+    ),
+    DemoMember(
+        "Lumen Pharma AG", "EU", "lumen-pharma.example", (("Lumenol", "IGE", (5,), ("medicines",)),)
+    ),
+    DemoMember(
+        "Redwood Outdoor Inc.",
+        "AMER",
+        "redwood.example",
+        (("Redwood", "USPTO", (22, 25), ("outdoor apparel", "tents")),),
+    ),
+    DemoMember(
+        "Andes Cosmetics S.A.",
+        "AMER",
+        "andes.example",
+        (("Andina", "INPI-BR", (3,), ("cosmetics",)),),
+    ),
+    DemoMember(
+        "Harbor Toys LLC",
+        "AMER",
+        "harbor-toys.example",
+        (("Harbor Friends", "USPTO", (28,), ("toys",)),),
+        MemberStatus.INVITED,
+    ),
+    DemoMember(
+        "Jade Peak Electronics Co., Ltd.",
+        "CN",
+        "jadepeak.example",
+        (("JadePeak", "CNIPA", (9,), ("phone accessories", "earbuds")),),
+    ),
+    DemoMember(
+        "Golden Crane Apparel Co., Ltd.",
+        "CN",
+        "goldencrane.example",
+        (("Golden Crane", "CNIPA", (25,), ("apparel",)),),
+    ),
+    DemoMember(
+        "Sakura Beauty K.K.",
+        "APAC",
+        "sakura-beauty.example",
+        (("Sakura", "JPO", (3,), ("skincare",)),),
+    ),
+    DemoMember(
+        "Southern Cross Wines Pty Ltd",
+        "APAC",
+        "southern-cross.example",
+        (("Southern Cross", "IP Australia", (33,), ("wine",)),),
+        MemberStatus.SUSPENDED,
+    ),
+    DemoMember(
+        "Hanok Home Appliances Co.",
+        "APAC",
+        "hanok.example",
+        (("Hanok", "KIPO", (7, 11), ("kitchen appliances",)),),
+    ),
 )
 
 USER_ROLES = (("admin", Role.MEMBER_ADMIN), ("analyst", Role.ANALYST), ("readonly", Role.READ_ONLY))
@@ -108,19 +165,29 @@ async def _member(session: AsyncSession, demo: DemoMember, report: DemoReport) -
             session, viewer=SYSTEM_VIEWER, legal_name=demo.name, region_code=demo.region
         )
         for name, office, classes, categories in demo.brands:
-            mark = brand_service.Trademark(office, f"{zlib.crc32(name.encode()) % 10**9:09d}", classes)
-            await brand_service.create(
-                session, viewer=SYSTEM_VIEWER, member_id=member.id, name=name,
-                trademarks=[mark], product_categories=categories,
+            mark = brand_service.Trademark(
+                office, f"{zlib.crc32(name.encode()) % 10**9:09d}", classes
             )
-    users = {prefix: await _user(session, member, f"{prefix}@{demo.domain}", role)
-             for prefix, role in USER_ROLES}
+            await brand_service.create(
+                session,
+                viewer=SYSTEM_VIEWER,
+                member_id=member.id,
+                name=name,
+                trademarks=[mark],
+                product_categories=categories,
+            )
+    users = {
+        prefix: await _user(session, member, f"{prefix}@{demo.domain}", role)
+        for prefix, role in USER_ROLES
+    }
     for prefix, role in USER_ROLES:
         report.users.append((f"{prefix}@{demo.domain}", role.value, demo.name))
     current = await agreement_service.current_version(session)
     if member.status is MemberStatus.INVITED and demo.status is not MemberStatus.INVITED:
         if current is not None and member.accepted_agreement_version != current:
-            await agreement_service.accept(session, viewer=_as_user(users["admin"], member), version=current)
+            await agreement_service.accept(
+                session, viewer=_as_user(users["admin"], member), version=current
+            )
         await member_service.activate(session, viewer=SYSTEM_VIEWER, member_id=member.id)
         if demo.status is MemberStatus.SUSPENDED:
             await member_service.suspend(session, viewer=SYSTEM_VIEWER, member_id=member.id)
@@ -129,7 +196,9 @@ async def _member(session: AsyncSession, demo: DemoMember, report: DemoReport) -
 
 async def _client(session: AsyncSession, member: Member, report: DemoReport) -> None:
     name = f"{member.legal_name} case system"
-    client = await session.scalar(select(Client).where(Client.member_id == member.id, Client.name == name))
+    client = await session.scalar(
+        select(Client).where(Client.member_id == member.id, Client.name == name)
+    )
     secret: str | None = None
     if client is None:
         client, secret = await client_service.create(

@@ -53,7 +53,11 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
 
     app = Starlette(
         routes=[
-            Route("/graphql", RequireViewer(graphql, graphiql=settings.graphiql), methods=["GET", "POST"]),
+            Route(
+                "/graphql",
+                RequireViewer(graphql, graphiql=settings.graphiql),
+                methods=["GET", "POST"],
+            ),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/.well-known/jwks.json", jwks),

@@ -26,7 +26,9 @@ from auth.tokens import TokenIssuer
 from schema.app_schema import build_schema
 from sharing import SYSTEM_VIEWER, Role, Scope
 
-app = typer.Typer(help="Alliance: the anti-counterfeiting alliance's data-sharing service.", no_args_is_help=True)
+app = typer.Typer(
+    help="Alliance: the anti-counterfeiting alliance's data-sharing service.", no_args_is_help=True
+)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 admin_app = typer.Typer(help="Alliance administrators.", no_args_is_help=True)
 keys_app = typer.Typer(help="Token signing keys.", no_args_is_help=True)
@@ -34,7 +36,10 @@ app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
 app.add_typer(keys_app, name="keys")
 
-SAMPLE_QUERY = "{ viewer { kind roles member { legalName } } members(first: 5) { totalCount edges { node { legalName region { code } brands { name } } } } }"
+SAMPLE_QUERY = (
+    "{ viewer { kind roles member { legalName } } members(first: 5) "
+    "{ totalCount edges { node { legalName region { code } brands { name } } } } }"
+)
 
 
 def _settings() -> Settings:
@@ -102,7 +107,9 @@ def demo_command() -> None:
     typer.echo("or, for a member system:  .venv/bin/alliance token --client <client id>")
 
 
-async def _mint(settings: Settings, user: str | None, client: str | None, scopes: list[Scope] | None, ttl: int) -> str:
+async def _mint(
+    settings: Settings, user: str | None, client: str | None, scopes: list[Scope] | None, ttl: int
+) -> str:
     tokens = _tokens(settings)
     database = Database(settings.database_url)
     try:
@@ -112,8 +119,7 @@ async def _mint(settings: Settings, user: str | None, client: str | None, scopes
                 if found is None or found.status is UserStatus.DEACTIVATED:
                     raise typer.BadParameter(f"No active user {user}.", param_hint="--user")
                 return user_token(tokens, found, requested=scopes, ttl=ttl)
-            assert client is not None
-            registered = await client_service.by_client_id(session, client)
+            registered = await client_service.by_client_id(session, client or "")
             if registered is None or registered.revoked_at is not None:
                 raise typer.BadParameter(f"No active client {client}.", param_hint="--client")
             return client_token(tokens, registered, requested=scopes, ttl=ttl)
@@ -127,7 +133,9 @@ def token(
     client: Annotated[str | None, typer.Option(help="Client id of a member system.")] = None,
     scope: Annotated[list[Scope] | None, typer.Option(help="Narrow the scopes (repeat).")] = None,
     ttl: Annotated[int, typer.Option(min=60, max=86400, help="Lifetime in seconds.")] = 600,
-    curl: Annotated[bool, typer.Option(help="Print a ready-to-paste curl command instead.")] = False,
+    curl: Annotated[
+        bool, typer.Option(help="Print a ready-to-paste curl command instead.")
+    ] = False,
 ) -> None:
     """Mint an access token for local use (the format the OAuth server issues)."""
     if (user is None) == (client is None):
@@ -142,7 +150,11 @@ async def _create_admin(settings: Settings, email: str) -> str:
     try:
         async with database.transaction() as session:
             user = await user_service.invite(
-                session, viewer=SYSTEM_VIEWER, member_id=None, email=email, roles=[Role.ALLIANCE_ADMIN]
+                session,
+                viewer=SYSTEM_VIEWER,
+                member_id=None,
+                email=email,
+                roles=[Role.ALLIANCE_ADMIN],
             )
             return str(user.id)
     finally:
@@ -150,7 +162,9 @@ async def _create_admin(settings: Settings, email: str) -> str:
 
 
 @admin_app.command("create")
-def admin_create(email: Annotated[str, typer.Option(help="Email of the new alliance admin.")]) -> None:
+def admin_create(
+    email: Annotated[str, typer.Option(help="Email of the new alliance admin.")],
+) -> None:
     """Invite an alliance admin of the secretariat."""
     user_id = asyncio.run(_create_admin(_settings(), email))
     typer.echo(f"Alliance admin {email} created ({user_id}).")
@@ -158,7 +172,9 @@ def admin_create(email: Annotated[str, typer.Option(help="Email of the new allia
 
 @keys_app.command("rotate")
 def keys_rotate(
-    publish_ahead: Annotated[int, typer.Option(help="Seconds the new key is published before it signs.")] = 900,
+    publish_ahead: Annotated[
+        int, typer.Option(help="Seconds the new key is published before it signs.")
+    ] = 900,
     keep_after: Annotated[int, typer.Option(help="Seconds a retired key stays published.")] = 7200,
 ) -> None:
     """Publish the next signing key; retire keys no token can still need."""
@@ -172,7 +188,9 @@ def keys_rotate(
 
 
 @app.command("export-schema")
-def export_schema(output: Annotated[Path, typer.Option(help="Where to write the SDL.")] = Path("schema.graphql")) -> None:
+def export_schema(
+    output: Annotated[Path, typer.Option(help="Where to write the SDL.")] = Path("schema.graphql"),
+) -> None:
     """Write the GraphQL SDL (committed as schema.graphql)."""
     output.write_text(build_schema().as_str() + "\n")
     typer.echo(f"Wrote {output}.")

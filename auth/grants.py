@@ -12,7 +12,9 @@ from sharing import PrincipalKind, Scope, scopes_for_roles
 CLI_CLIENT_ID = "alliance-cli"
 
 
-def granted_scopes(requested: Iterable[Scope] | None, allowed: frozenset[Scope]) -> frozenset[Scope]:
+def granted_scopes(
+    requested: Iterable[Scope] | None, allowed: frozenset[Scope]
+) -> frozenset[Scope]:
     """The requested scopes the principal may hold; all it may hold when none are requested."""
     return allowed if requested is None else frozenset(requested) & allowed
 

@@ -19,7 +19,7 @@ from joserfc.errors import JoseError
 from auth.keys import ALGORITHM, KeyRing
 from sharing import PrincipalKind, Scope
 
-TOKEN_TYPE = "at+jwt"
+TOKEN_TYPE = "at+jwt"  # noqa: S105 - a media type, not a secret
 LEEWAY_SECONDS = 30
 
 
@@ -122,7 +122,9 @@ class TokenIssuer:
         try:
             registry.validate(decoded.claims)
         except JoseError as error:
-            raise InvalidToken(f"The token was refused: {error.description or error.error}.") from error
+            raise InvalidToken(
+                f"The token was refused: {error.description or error.error}."
+            ) from error
         claims = decoded.claims
         kind, principal_id = _parse_subject(claims["sub"])
         return AccessClaims(

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 
 from schema.agreements.mutations.agreement_accept import agreement_accept
@@ -64,10 +70,10 @@ def build_schema() -> strawberry.Schema:
         config=StrawberryConfig(auto_camel_case=True),
         extensions=[
             ErrorPolicy,
-            QueryDepthLimiter(max_depth=12),
-            MaxAliasesLimiter(max_alias_count=30),
-            MaxTokensLimiter(max_token_count=5000),
-            ParserCache(maxsize=256),
-            ValidationCache(maxsize=256),
+            lambda: QueryDepthLimiter(max_depth=12),
+            lambda: MaxAliasesLimiter(max_alias_count=30),
+            lambda: MaxTokensLimiter(max_token_count=5000),
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
         ],
     )

@@ -42,7 +42,9 @@ def requires(scope: Scope) -> Capability:
 
 
 class RequireCapability(FieldExtension):
-    def __init__(self, capability: Capability, *, error_payload: Callable[[Forbidden], Any] | None) -> None:
+    def __init__(
+        self, capability: Capability, *, error_payload: Callable[[Forbidden], Any] | None
+    ) -> None:
         self.capability = capability
         self.error_payload = error_payload
 

@@ -32,7 +32,9 @@ class Connection(Generic[NodeT]):
 
 
 def connection_from_page(page: Page[Any], to_node: Callable[[Any], NodeT]) -> Connection[NodeT]:
-    edges = [Edge(cursor=c, node=to_node(item)) for item, c in zip(page.items, page.cursors, strict=True)]
+    edges = [
+        Edge(cursor=c, node=to_node(item)) for item, c in zip(page.items, page.cursors, strict=True)
+    ]
     return Connection(
         edges=edges,
         page_info=PageInfo(

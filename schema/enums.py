@@ -1,19 +1,27 @@
-"""Enums of the domain as GraphQL enums (one place, so each is declared once)."""
+"""Enums of the domain registered as GraphQL enums, once, under their GraphQL names.
+
+`strawberry.enum` marks the domain's own classes, so resolvers return domain values as
+they are and the type checker sees ordinary enums.
+"""
 
 from __future__ import annotations
 
 import strawberry
 
-from alliance.members.models import DataDisposition as DomainDataDisposition
-from alliance.users.models import UserStatus as DomainUserStatus
-from sharing import MemberStatus as DomainMemberStatus
-from sharing import PrincipalKind as DomainPrincipalKind
-from sharing import Role as DomainRole
-from sharing import Scope as DomainScope
+from alliance.errors import ErrorCode
+from alliance.members.models import DataDisposition
+from alliance.users.models import UserStatus
+from sharing import MemberStatus, PrincipalKind, Role, Scope
 
-MemberStatus = strawberry.enum(DomainMemberStatus, name="MemberStatus")
-DataDisposition = strawberry.enum(DomainDataDisposition, name="DataDisposition")
-UserStatus = strawberry.enum(DomainUserStatus, name="UserStatus")
-Role = strawberry.enum(DomainRole, name="Role")
-PrincipalKind = strawberry.enum(DomainPrincipalKind, name="PrincipalKind")
-Scope = strawberry.enum(DomainScope, name="Scope")
+for _enum in (MemberStatus, DataDisposition, UserStatus, Role, PrincipalKind, Scope, ErrorCode):
+    strawberry.enum(_enum)
+
+__all__ = [
+    "DataDisposition",
+    "ErrorCode",
+    "MemberStatus",
+    "PrincipalKind",
+    "Role",
+    "Scope",
+    "UserStatus",
+]

@@ -7,9 +7,7 @@ from typing import Any
 import strawberry
 
 from alliance.errors import AllianceError
-from alliance.errors import ErrorCode as DomainErrorCode
-
-ErrorCode = strawberry.enum(DomainErrorCode, name="ErrorCode", description="Why a mutation failed.")
+from schema.enums import ErrorCode
 
 
 @strawberry.interface(description="Why a mutation did not happen; nothing of it was written.")

@@ -7,8 +7,8 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
 from alliance.brands import service as brand_service
@@ -28,17 +28,23 @@ MAX_NODES = 100
 Fetch = Callable[[AsyncSession, Viewer, list[uuid.UUID]], Awaitable[dict[uuid.UUID, Any]]]
 
 
-async def _members(session: AsyncSession, viewer: Viewer, ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
+async def _members(
+    session: AsyncSession, viewer: Viewer, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, Any]:
     found = await member_service.visible_by_ids(session, viewer=viewer, member_ids=ids)
     return {k: MemberType.from_model(v) for k, v in found.items()}
 
 
-async def _users(session: AsyncSession, viewer: Viewer, ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
+async def _users(
+    session: AsyncSession, viewer: Viewer, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, Any]:
     found = await user_service.visible_by_ids(session, viewer=viewer, user_ids=ids)
     return {k: UserType.from_model(v) for k, v in found.items()}
 
 
-async def _brands(session: AsyncSession, viewer: Viewer, ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
+async def _brands(
+    session: AsyncSession, viewer: Viewer, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, Any]:
     found = await brand_service.visible_by_ids(session, viewer=viewer, brand_ids=ids)
     return {k: BrandType.from_model(v) for k, v in found.items()}
 
@@ -60,7 +66,7 @@ async def _resolve(info: Info, ids: list[str]) -> list[relay.Node | None]:
     return [None if item is None else found.get(item) for item in parsed]
 
 
-async def resolve_node(info: Info, id: strawberry.ID) -> relay.Node | None:  # noqa: A002
+async def resolve_node(info: Info, id: strawberry.ID) -> relay.Node | None:
     return (await _resolve(info, [str(id)]))[0]
 
 

@@ -62,14 +62,18 @@ def _trademark_rows(trademarks: Sequence[Trademark]) -> list[dict[str, object]]:
 def _categories(categories: Sequence[str]) -> list[str]:
     cleaned = sorted({" ".join(c.split()) for c in categories if c.strip()})
     if any(len(c) > 100 for c in cleaned):
-        raise InvalidInput("A product category has at most 100 characters.", field="productCategories")
+        raise InvalidInput(
+            "A product category has at most 100 characters.", field="productCategories"
+        )
     return cleaned
 
 
 async def _require_name_free(
     session: AsyncSession, member_id: uuid.UUID, name: str, brand_id: uuid.UUID | None = None
 ) -> None:
-    query = select(Brand.id).where(Brand.member_id == member_id, func.lower(Brand.name) == name.lower())
+    query = select(Brand.id).where(
+        Brand.member_id == member_id, func.lower(Brand.name) == name.lower()
+    )
     if brand_id is not None:
         query = query.where(Brand.id != brand_id)
     if await session.scalar(query) is not None:

@@ -157,9 +157,7 @@ ACCOUNT_ID_CASE: Mapping[Platform, CaseRule] = MappingProxyType(
 
 # Listing ids are mostly numeric; Amazon ASINs are upper case and read either way.
 # Instagram and YouTube post ids are case-sensitive, so they keep their case.
-LISTING_ID_CASE: Mapping[Platform, CaseRule] = MappingProxyType(
-    {Platform.AMAZON: CaseRule.UPPER}
-)
+LISTING_ID_CASE: Mapping[Platform, CaseRule] = MappingProxyType({Platform.AMAZON: CaseRule.UPPER})
 
 # Providers accepted for PAYMENT_ACCOUNT (plus OTHER with its domain).
 PAYMENT_PROVIDERS: frozenset[Platform] = frozenset(

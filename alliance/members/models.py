@@ -32,16 +32,14 @@ class Member(UuidPrimaryKey, Timestamps, Base):
     status: Mapped[MemberStatus] = mapped_column(
         Enum(MemberStatus, native_enum=False, length=16), default=MemberStatus.INVITED
     )
-    accepted_agreement_version: Mapped[int | None] = mapped_column(
-        ForeignKey("agreements.version")
-    )
+    accepted_agreement_version: Mapped[int | None] = mapped_column(ForeignKey("agreements.version"))
     contacts: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
     data_disposition: Mapped[DataDisposition | None] = mapped_column(
         Enum(DataDisposition, native_enum=False, length=16)
     )
     status_changed_at: Mapped[dt.datetime | None]
 
-    region: Mapped[Region] = relationship(lazy="joined")
+    region: Mapped[Region] = relationship(lazy="joined", innerjoin=True)
     brands: Mapped[list[Brand]] = relationship(
         back_populates="member", order_by="Brand.name", lazy="raise"
     )

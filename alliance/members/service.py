@@ -10,14 +10,14 @@ from sqlalchemy import ColumnElement, false, func, select, true, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from alliance.agreements import service as agreement_service
 from alliance.access import require_scope
+from alliance.agreements import service as agreement_service
 from alliance.audit import service as audit_service
 from alliance.db import utcnow
 from alliance.errors import AgreementRequired, Conflict, IllegalTransition, InvalidInput, NotFound
 from alliance.members.models import DataDisposition, Member
-from alliance.regions import service as region_service
 from alliance.pagination import Page, decode_cursor, encode_cursor, require_page_size
+from alliance.regions import service as region_service
 from sharing import MemberStatus, Scope, Viewer
 from sharing.directory import DirectoryScope, directory_scope
 
@@ -194,9 +194,7 @@ async def visible_by_ids(
     return {member.id: member for member in rows}
 
 
-async def require_visible(
-    session: AsyncSession, *, viewer: Viewer, member_id: uuid.UUID
-) -> Member:
+async def require_visible(session: AsyncSession, *, viewer: Viewer, member_id: uuid.UUID) -> Member:
     """The member, or `NotFound` when it does not exist or the viewer may not see it."""
     found = await visible_by_ids(session, viewer=viewer, member_ids=[member_id])
     if member_id not in found:

@@ -15,5 +15,7 @@ async def resolve_agreement(info: Info) -> AgreementType | None:
 agreement = query_field(
     resolve_agreement,
     capability=ANY_VIEWER,
-    description="The current data-sharing agreement, which members must accept to read shared data.",
+    description=(
+        "The current data-sharing agreement, which members must accept to read shared data."
+    ),
 )

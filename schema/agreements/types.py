@@ -15,4 +15,6 @@ class AgreementType:
 
     @classmethod
     def from_model(cls, agreement: Agreement) -> AgreementType:
-        return cls(version=agreement.version, text=agreement.text, published_at=agreement.published_at)
+        return cls(
+            version=agreement.version, text=agreement.text, published_at=agreement.published_at
+        )

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-
 from alliance.members import service as member_service
 from schema.capabilities import ANY_VIEWER, query_field
 from schema.connection import Connection, connection_from_page
@@ -28,5 +27,3 @@ members = query_field(
         "(alliance admins see every member, whatever its status). `first` is at most 100."
     ),
 )
-
-

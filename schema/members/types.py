@@ -25,7 +25,9 @@ class MemberType(relay.Node):
     data_disposition: DataDisposition | None
     member_id: strawberry.Private[uuid.UUID]
 
-    @strawberry.field(description="The member's users; null unless you administer this member.")
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="The member's users; null unless you administer this member."
+    )
     async def users(self, info: Info) -> list[UserType] | None:
         loader = info.context.loaders.get("users_by_member")
         if loader is None:

@@ -5,7 +5,6 @@ from strawberry import relay
 
 from alliance.users.models import User
 from schema.enums import Role, UserStatus
-from sharing import Role as DomainRole
 
 
 @strawberry.type(name="User", description="A person of a member or of the alliance secretariat.")
@@ -22,6 +21,6 @@ class UserType(relay.Node):
             id=str(user.id),
             email=user.email,
             display_name=user.display_name,
-            roles=[DomainRole(r) for r in user.roles],
+            roles=[Role(r) for r in user.roles],
             status=user.status,
         )

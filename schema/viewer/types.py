@@ -17,5 +17,7 @@ class ViewerType:
     agreement_accepted: bool = strawberry.field(
         description="Whether your member has accepted the current agreement."
     )
-    member: MemberType | None = strawberry.field(description="Your member; null for the secretariat.")
+    member: MemberType | None = strawberry.field(
+        description="Your member; null for the secretariat."
+    )
     user: UserType | None = strawberry.field(description="You, when a person is calling.")

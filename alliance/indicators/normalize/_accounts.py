@@ -27,9 +27,7 @@ from alliance.indicators.normalize._values import IndicatorValue, Normalized
 from alliance.indicators.normalize._web import normalize_host
 
 
-def _scope(
-    platform: Platform | None, value: IndicatorValue, *, field: str
-) -> tuple[Platform, str]:
+def _scope(platform: Platform | None, value: IndicatorValue, *, field: str) -> tuple[Platform, str]:
     """The platform and the key prefix naming it: "taobao", "other:vinted.fr"."""
     if platform is None:
         raise InvalidInput(f"This kind of indicator needs a {field}.", field=field)
@@ -41,9 +39,7 @@ def _scope(
             "of different platforms never match.",
             field="platform_domain",
         )
-    host = normalize_host(
-        value.platform_domain.strip(), field="platform_domain", allow_ip=False
-    )
+    host = normalize_host(value.platform_domain.strip(), field="platform_domain", allow_ip=False)
     return platform, f"{platform.value}:{host.registrable_domain}"
 
 
@@ -51,8 +47,7 @@ def _identifier(value: IndicatorValue, *, what: str, case: CaseRule) -> str:
     text = clean_identifier(value.value, field="value", what=what)
     if looks_like_url(text):
         raise InvalidInput(
-            f"Give the {what.lower()} itself, not a web address; "
-            "record web addresses as URLs.",
+            f"Give the {what.lower()} itself, not a web address; record web addresses as URLs.",
             field="value",
         )
     return case.apply(text)
@@ -108,9 +103,7 @@ def normalize_messaging_id(kind: IndicatorKind, value: IndicatorValue) -> Normal
             extra=extra,
         )
     messaging_id = _handle(value, platform=platform, what="A messaging id")
-    return Normalized(
-        kind=kind, match_key=f"{scope}:{messaging_id}", display=messaging_id
-    )
+    return Normalized(kind=kind, match_key=f"{scope}:{messaging_id}", display=messaging_id)
 
 
 def _payment_account(value: IndicatorValue, provider: Platform) -> Contact:
@@ -121,9 +114,7 @@ def _payment_account(value: IndicatorValue, provider: Platform) -> Contact:
     if text.startswith("+"):
         phone = parse_phone(text, None)
         return Contact(key=phone.key, display=phone.display, extra={"form": "phone"})
-    account = _identifier(
-        value, what="Payment account id", case=account_id_case(provider)
-    )
+    account = _identifier(value, what="Payment account id", case=account_id_case(provider))
     return Contact(key=account, display=account, extra={"form": "id"})
 
 
@@ -134,9 +125,7 @@ def normalize_payment_account(kind: IndicatorKind, value: IndicatorValue) -> Nor
     are validated and normalised as such. Other ids follow the provider's case rule.
     """
     if value.provider is not None and value.provider not in PAYMENT_PROVIDERS:
-        raise InvalidInput(
-            f"{value.provider.value!r} is not a payment provider.", field="provider"
-        )
+        raise InvalidInput(f"{value.provider.value!r} is not a payment provider.", field="provider")
     platform, scope = _scope(value.provider, value, field="provider")
     account = _payment_account(value, platform)
     return Normalized(

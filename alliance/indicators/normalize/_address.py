@@ -12,7 +12,7 @@ import re
 from alliance.errors import InvalidInput
 from alliance.indicators.kinds import IndicatorKind
 from alliance.indicators.normalize._countries import normalize_country
-from alliance.indicators.normalize._text import clean_identifier
+from alliance.indicators.normalize._text import canonical, clean_identifier
 from alliance.indicators.normalize._values import IndicatorValue, Normalized
 
 # Anything but letters and digits (in any script): a word separator in names, noise
@@ -27,7 +27,7 @@ def _optional(text: str | None, *, field: str, what: str) -> str:
 
 
 def _words(text: str) -> str:
-    return _NOT_ALPHANUMERIC.sub(" ", text).strip().casefold()
+    return canonical(_NOT_ALPHANUMERIC.sub(" ", text).strip().casefold())
 
 
 def normalize_address(kind: IndicatorKind, value: IndicatorValue) -> Normalized:
@@ -41,20 +41,12 @@ def normalize_address(kind: IndicatorKind, value: IndicatorValue) -> Normalized:
     country = normalize_country(value.country)
     street = clean_identifier(value.value, field="value", what="The street address")
     if not _words(street):
-        raise InvalidInput(
-            "The street address has no letters or digits.", field="value"
-        )
+        raise InvalidInput("The street address has no letters or digits.", field="value")
     locality = _optional(value.locality, field="locality", what="The city")
     region = _optional(value.region, field="region", what="The region")
-    postal_code = _optional(
-        value.postal_code, field="postal_code", what="The postal code"
-    )
-    postal_key = _NOT_ALPHANUMERIC.sub("", postal_code).upper()
-    key = "|".join(
-        (country, postal_key, _words(region), _words(locality), _words(street))
-    )
-    display = ", ".join(
-        part for part in (street, postal_code, locality, region, country) if part
-    )
+    postal_code = _optional(value.postal_code, field="postal_code", what="The postal code")
+    postal_key = canonical(_NOT_ALPHANUMERIC.sub("", postal_code).upper())
+    key = "|".join((country, postal_key, _words(region), _words(locality), _words(street)))
+    display = ", ".join(part for part in (street, postal_code, locality, region, country) if part)
     extra = {"country": country}
     return Normalized(kind=kind, match_key=key, display=display, extra=extra)

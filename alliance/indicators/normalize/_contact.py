@@ -30,9 +30,7 @@ def parse_email(text: str, *, field: str = "value") -> Contact:
     The domain is given in punycode: "user@bücher.de" becomes "user@xn--bcher-kva.de".
     """
     try:
-        checked = email_validator.validate_email(
-            text.strip(), check_deliverability=False
-        )
+        checked = email_validator.validate_email(text.strip(), check_deliverability=False)
     except email_validator.EmailNotValidError as error:
         raise InvalidInput(
             f"{text!r} is not a valid e-mail address: {error}", field=field
@@ -65,19 +63,14 @@ def parse_phone(text: str, country: str | None, *, field: str = "value") -> Cont
     try:
         number = phonenumbers.parse(stripped, region)
     except phonenumbers.NumberParseException as error:
-        raise InvalidInput(
-            f"{text!r} is not a phone number: {error}", field=field
-        ) from error
+        raise InvalidInput(f"{text!r} is not a phone number: {error}", field=field) from error
     if not phonenumbers.is_valid_number(number):
         raise InvalidInput(
-            f"{text!r} is not a valid phone number "
-            "(wrong length or prefix for its country).",
+            f"{text!r} is not a valid phone number (wrong length or prefix for its country).",
             field=field,
         )
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    shown = phonenumbers.format_number(
-        number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
+    shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     extra = {"region": phonenumbers.region_code_for_number(number) or ""}
     if number.extension:
         extra["extension"] = number.extension
@@ -88,15 +81,11 @@ def normalize_email(kind: IndicatorKind, value: IndicatorValue) -> Normalized:
     """EMAIL: a syntactically valid address, lower case; its domain goes in `extra`."""
     text = require_text(value.value, field="value", what="An e-mail address")
     email = parse_email(text)
-    return Normalized(
-        kind=kind, match_key=email.key, display=email.display, extra=email.extra
-    )
+    return Normalized(kind=kind, match_key=email.key, display=email.display, extra=email.extra)
 
 
 def normalize_phone(kind: IndicatorKind, value: IndicatorValue) -> Normalized:
     """PHONE: a valid number in E.164; `country` reads numbers written without '+'."""
     text = require_text(value.value, field="value", what="A phone number")
     phone = parse_phone(text, value.country)
-    return Normalized(
-        kind=kind, match_key=phone.key, display=phone.display, extra=phone.extra
-    )
+    return Normalized(kind=kind, match_key=phone.key, display=phone.display, extra=phone.extra)

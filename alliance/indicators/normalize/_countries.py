@@ -31,15 +31,12 @@ _ALIASES = {"UK": "GB", "EL": "GR"}
 def normalize_country(text: str | None, *, field: str = "country") -> str:
     """The ISO 3166-1 alpha-2 code for `text`, upper case; InvalidInput if none."""
     if text is None or not text.strip():
-        raise InvalidInput(
-            "A country (ISO 3166-1 alpha-2 code) is required.", field=field
-        )
+        raise InvalidInput("A country (ISO 3166-1 alpha-2 code) is required.", field=field)
     code = text.strip().upper()
     code = _ALIASES.get(code, code)
     if code not in _ISO_3166_ALPHA_2:
         raise InvalidInput(
-            f"{text.strip()!r} is not an ISO 3166-1 alpha-2 country code "
-            "such as 'CN' or 'DE'.",
+            f"{text.strip()!r} is not an ISO 3166-1 alpha-2 country code such as 'CN' or 'DE'.",
             field=field,
         )
     return code

@@ -20,9 +20,7 @@ _PDQ_HEX = re.compile(r"[0-9a-f]{64}")
 def _hash_bits(text: str, *, field: str) -> str:
     digits = text.strip().lower()
     if not _PDQ_HEX.fullmatch(digits):
-        raise InvalidInput(
-            "A PDQ hash is 64 hexadecimal characters (256 bits).", field=field
-        )
+        raise InvalidInput("A PDQ hash is 64 hexadecimal characters (256 bits).", field=field)
     return digits
 
 
@@ -30,9 +28,7 @@ def _require_quality(quality: int | None) -> int:
     if quality is None:
         raise InvalidInput("A PDQ hash needs its quality (0 to 100).", field="quality")
     if isinstance(quality, bool) or not 0 <= quality <= 100:
-        raise InvalidInput(
-            "The PDQ quality is a whole number from 0 to 100.", field="quality"
-        )
+        raise InvalidInput("The PDQ quality is a whole number from 0 to 100.", field="quality")
     if quality < PDQ_MIN_QUALITY:
         raise InvalidInput(
             f"The PDQ quality {quality} is below {PDQ_MIN_QUALITY}: the image is too "
@@ -50,9 +46,7 @@ def normalize_pdq(kind: IndicatorKind, value: IndicatorValue) -> Normalized:
     text = require_text(value.value, field="value", what="A PDQ hash")
     digits = _hash_bits(text, field="value")
     quality = _require_quality(value.quality)
-    return Normalized(
-        kind=kind, match_key=digits, display=digits, extra={"quality": str(quality)}
-    )
+    return Normalized(kind=kind, match_key=digits, display=digits, extra={"quality": str(quality)})
 
 
 def hamming_distance(a_hex: str, b_hex: str) -> int:

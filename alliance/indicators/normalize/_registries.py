@@ -12,7 +12,7 @@ from stdnum.util import get_cc_module
 from alliance.errors import InvalidInput
 from alliance.indicators.kinds import IndicatorKind
 from alliance.indicators.normalize._countries import normalize_country
-from alliance.indicators.normalize._text import clean_identifier
+from alliance.indicators.normalize._text import canonical, clean_identifier
 from alliance.indicators.normalize._values import IndicatorValue, Normalized
 
 if TYPE_CHECKING:
@@ -56,9 +56,7 @@ def normalize_bank_account(kind: IndicatorKind, value: IndicatorValue) -> Normal
     if iban.is_valid(text):
         number = iban.compact(text)
         extra = {"scheme": "iban", "country": number[:2]}
-        return Normalized(
-            kind=kind, match_key=number, display=iban.format(number), extra=extra
-        )
+        return Normalized(kind=kind, match_key=number, display=iban.format(number), extra=extra)
     if bic.is_valid(text):
         code = bic.compact(text).removesuffix("XXX")
         extra = {"scheme": "bic", "country": code[4:6]}
@@ -121,7 +119,7 @@ def normalize_company_id(kind: IndicatorKind, value: IndicatorValue) -> Normaliz
             field="value",
         )
     if found is None:
-        compact = _SEPARATORS.sub("", text).upper()
+        compact = canonical(_SEPARATORS.sub("", text).upper())
         if not compact:
             raise InvalidInput(f"{text!r} is not a company id.", field="value")
         return Normalized(

@@ -20,9 +20,7 @@ def require_text(text: str | None, *, field: str, what: str) -> str:
     if text is None or not text.strip():
         raise InvalidInput(f"{what} is required.", field=field)
     if len(text) > MAX_VALUE_LENGTH:
-        raise InvalidInput(
-            f"{what} is longer than {MAX_VALUE_LENGTH} characters.", field=field
-        )
+        raise InvalidInput(f"{what} is longer than {MAX_VALUE_LENGTH} characters.", field=field)
     return text.strip()
 
 
@@ -35,9 +33,7 @@ def clean_identifier(text: str | None, *, field: str, what: str) -> str:
     """
     stripped = require_text(text, field=field, what=what)
     folded = unicodedata.normalize("NFKC", stripped)
-    if any(
-        unicodedata.category(char) == "Cc" and not char.isspace() for char in folded
-    ):
+    if any(unicodedata.category(char) == "Cc" and not char.isspace() for char in folded):
         raise InvalidInput(f"{what} contains control characters.", field=field)
     visible = "".join(char for char in folded if unicodedata.category(char) != "Cf")
     cleaned = _WHITESPACE.sub(" ", visible).strip()
@@ -48,6 +44,11 @@ def clean_identifier(text: str | None, *, field: str, what: str) -> str:
             f"{what} is longer than {MAX_IDENTIFIER_LENGTH} characters.", field=field
         )
     return cleaned
+
+
+def canonical(text: str) -> str:
+    """`text` in NFKC form again, after edits (removed characters, case) may undo it."""
+    return unicodedata.normalize("NFKC", text)
 
 
 def looks_like_url(text: str) -> bool:

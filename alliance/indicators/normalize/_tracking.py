@@ -26,9 +26,7 @@ def s10_check_digit(serial: str) -> str:
     """
     if len(serial) != len(_S10_WEIGHTS) or not serial.isascii() or not serial.isdigit():
         raise ValueError(f"An S10 serial number has 8 digits, not {serial!r}.")
-    total = sum(
-        int(digit) * weight for digit, weight in zip(serial, _S10_WEIGHTS, strict=True)
-    )
+    total = sum(int(digit) * weight for digit, weight in zip(serial, _S10_WEIGHTS, strict=True))
     check = 11 - total % 11
     return {10: "0", 11: "5"}.get(check, str(check))
 
@@ -44,9 +42,7 @@ def normalize_tracking_number(kind: IndicatorKind, value: IndicatorValue) -> Nor
         )
     s10 = _S10.fullmatch(number)
     if s10 is None:
-        return Normalized(
-            kind=kind, match_key=number, display=number, extra={"format": "other"}
-        )
+        return Normalized(kind=kind, match_key=number, display=number, extra={"format": "other"})
     serial, check = s10.groups()
     if s10_check_digit(serial) != check:
         raise InvalidInput(

@@ -68,9 +68,7 @@ def _punycode(text: str, *, field: str) -> str:
     try:
         return idna.encode(name, uts46=True).decode("ascii").lower()
     except idna.IDNAError as error:
-        raise InvalidInput(
-            f"{text!r} is not a valid host name: {error}.", field=field
-        ) from error
+        raise InvalidInput(f"{text!r} is not a valid host name: {error}.", field=field) from error
 
 
 def _registrable_domain(name: str) -> tuple[str, str] | None:
@@ -107,9 +105,7 @@ def normalize_host(text: str, *, field: str, allow_ip: bool) -> Host:
             "or under an unknown top-level domain.",
             field=field,
         )
-    return Host(
-        name=name, registrable_domain=registrable[0], public_suffix=registrable[1]
-    )
+    return Host(name=name, registrable_domain=registrable[0], public_suffix=registrable[1])
 
 
 def normalize_domain(kind: IndicatorKind, value: IndicatorValue) -> Normalized:
@@ -122,18 +118,14 @@ def normalize_domain(kind: IndicatorKind, value: IndicatorValue) -> Normalized:
             field="value",
         )
     host = normalize_host(text, field="value", allow_ip=False)
-    return Normalized(
-        kind=kind, match_key=host.name, display=host.name, extra=host.extra()
-    )
+    return Normalized(kind=kind, match_key=host.name, display=host.name, extra=host.extra())
 
 
 def _url_normalize(text: str) -> str:
     try:
         normalized = url_normalize(text)
     except (ValueError, UnicodeError) as error:
-        raise InvalidInput(
-            f"{text!r} is not a valid web address.", field="value"
-        ) from error
+        raise InvalidInput(f"{text!r} is not a valid web address.", field="value") from error
     if not normalized:
         raise InvalidInput("A web address is required.", field="value")
     return normalized
@@ -175,6 +167,4 @@ def normalize_url(kind: IndicatorKind, value: IndicatorValue) -> Normalized:
     canonical = urllib.parse.urlunsplit(
         (parts.scheme, parts.netloc, parts.path, _sorted_query(parts.query), "")
     )
-    return Normalized(
-        kind=kind, match_key=canonical, display=canonical, extra=host.extra()
-    )
+    return Normalized(kind=kind, match_key=canonical, display=canonical, extra=host.extra())

@@ -27,7 +27,9 @@ class AgreementAcceptPayload:
 
 async def resolve(info: Info, version: int) -> AgreementAcceptPayload:
     async def operation(session: AsyncSession) -> dict[str, Any]:
-        member = await agreement_service.accept(session, viewer=info.context.viewer, version=version)
+        member = await agreement_service.accept(
+            session, viewer=info.context.viewer, version=version
+        )
         return {"member": MemberType.from_model(member)}
 
     payload: AgreementAcceptPayload = await run_mutation(

@@ -48,7 +48,7 @@ class BrandCreatePayload:
     brand: BrandType | None = None
 
 
-async def resolve(info: Info, input: BrandCreateInput) -> BrandCreatePayload:  # noqa: A002
+async def resolve(info: Info, input: BrandCreateInput) -> BrandCreatePayload:
     async def operation(session: AsyncSession) -> dict[str, Any]:
         brand = await brand_service.create(
             session,

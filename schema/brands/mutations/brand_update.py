@@ -35,7 +35,7 @@ class BrandUpdatePayload:
     brand: BrandType | None = None
 
 
-async def resolve(info: Info, input: BrandUpdateInput) -> BrandUpdatePayload:  # noqa: A002
+async def resolve(info: Info, input: BrandUpdateInput) -> BrandUpdatePayload:
     async def operation(session: AsyncSession) -> dict[str, Any]:
         trademarks = input.trademarks
         brand = await brand_service.update(

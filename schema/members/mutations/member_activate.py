@@ -25,5 +25,7 @@ member_activate = status_mutation(
     transition=lambda session, viewer, member_id: member_service.activate(
         session, viewer=viewer, member_id=member_id
     ),
-    description="INVITED → ACTIVE, once the member has accepted the current agreement (alliance admins).",
+    description=(
+        "INVITED → ACTIVE, once the member has accepted the current agreement (alliance admins)."
+    ),
 )

@@ -31,7 +31,7 @@ class MemberInvitePayload:
     member: MemberType | None = None
 
 
-async def resolve(info: Info, input: MemberInviteInput) -> MemberInvitePayload:  # noqa: A002
+async def resolve(info: Info, input: MemberInviteInput) -> MemberInvitePayload:
     async def operation(session: AsyncSession) -> dict[str, Any]:
         member = await member_service.invite(
             session,

@@ -6,7 +6,6 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.members import service as member_service
-from alliance.members.models import DataDisposition as DomainDataDisposition
 from schema.capabilities import mutation_field, requires
 from schema.context import Info
 from schema.enums import DataDisposition
@@ -30,7 +29,7 @@ class MemberOffboardPayload:
 
 async def resolve(
     info: Info,
-    id: strawberry.ID,  # noqa: A002
+    id: strawberry.ID,
     data_disposition: DataDisposition,
 ) -> MemberOffboardPayload:
     async def operation(session: AsyncSession) -> dict[str, Any]:
@@ -38,7 +37,7 @@ async def resolve(
             session,
             viewer=info.context.viewer,
             member_id=require_id(id, "Member"),
-            disposition=DomainDataDisposition(data_disposition),
+            disposition=DataDisposition(data_disposition),
         )
         return {"member": MemberType.from_model(member)}
 

@@ -25,5 +25,8 @@ member_suspend = status_mutation(
     transition=lambda session, viewer, member_id: member_service.suspend(
         session, viewer=viewer, member_id=member_id
     ),
-    description="ACTIVE → SUSPENDED: the member's people and systems are refused at once and it reads nothing (alliance admins).",
+    description=(
+        "ACTIVE → SUSPENDED: the member's people and systems are refused at once "
+        "and it reads nothing (alliance admins)."
+    ),
 )

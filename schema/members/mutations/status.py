@@ -25,7 +25,7 @@ def status_mutation(
 ) -> Any:
     """A mutation `(id: ID!) -> payload` that moves a member along its status machine."""
 
-    async def resolve(info: Info, id: strawberry.ID) -> Any:  # noqa: A002
+    async def resolve(info: Info, id: strawberry.ID) -> Any:
         async def operation(session: AsyncSession) -> dict[str, Any]:
             member_id = require_id(id, "Member")
             member = await transition(session, info.context.viewer, member_id)

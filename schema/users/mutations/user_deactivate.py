@@ -26,7 +26,7 @@ class UserDeactivatePayload:
     user: UserType | None = None
 
 
-async def resolve(info: Info, id: strawberry.ID) -> UserDeactivatePayload:  # noqa: A002
+async def resolve(info: Info, id: strawberry.ID) -> UserDeactivatePayload:
     async def operation(session: AsyncSession) -> dict[str, Any]:
         user = await user_service.deactivate(
             session, viewer=info.context.viewer, user_id=require_id(id, "User")

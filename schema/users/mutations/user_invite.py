@@ -13,7 +13,6 @@ from schema.errors import MutationError
 from schema.ids import require_id
 from schema.mutations import run_mutation
 from schema.users.types import UserType
-from sharing import Role as DomainRole
 from sharing import Scope
 
 
@@ -38,15 +37,17 @@ class UserInvitePayload:
     user: UserType | None = None
 
 
-async def resolve(info: Info, input: UserInviteInput) -> UserInvitePayload:  # noqa: A002
+async def resolve(info: Info, input: UserInviteInput) -> UserInvitePayload:
     async def operation(session: AsyncSession) -> dict[str, Any]:
         member_id = input.member_id
         user = await user_service.invite(
             session,
             viewer=info.context.viewer,
-            member_id=None if member_id is None else require_id(member_id, "Member", field="memberId"),
+            member_id=None
+            if member_id is None
+            else require_id(member_id, "Member", field="memberId"),
             email=input.email,
-            roles=[DomainRole(r) for r in input.roles],
+            roles=[Role(r) for r in input.roles],
             display_name=input.display_name,
         )
         return {"user": UserType.from_model(user)}
@@ -60,7 +61,9 @@ async def resolve(info: Info, input: UserInviteInput) -> UserInvitePayload:  # n
 user_invite = mutation_field(
     resolve,
     capability=requires(Scope.MEMBERS_MANAGE),
-    description="Invite a person to your member (member admins) or to any member (alliance admins).",
+    description=(
+        "Invite a person to your member (member admins) or to any member (alliance admins)."
+    ),
     payload=UserInvitePayload,
     error=UserInviteError,
 )

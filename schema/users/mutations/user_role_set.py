@@ -13,7 +13,6 @@ from schema.errors import MutationError
 from schema.ids import require_id
 from schema.mutations import run_mutation
 from schema.users.types import UserType
-from sharing import Role as DomainRole
 from sharing import Scope
 
 
@@ -28,13 +27,13 @@ class UserRoleSetPayload:
     user: UserType | None = None
 
 
-async def resolve(info: Info, id: strawberry.ID, roles: list[Role]) -> UserRoleSetPayload:  # noqa: A002
+async def resolve(info: Info, id: strawberry.ID, roles: list[Role]) -> UserRoleSetPayload:
     async def operation(session: AsyncSession) -> dict[str, Any]:
         user = await user_service.set_roles(
             session,
             viewer=info.context.viewer,
             user_id=require_id(id, "User"),
-            roles=[DomainRole(r) for r in roles],
+            roles=[Role(r) for r in roles],
         )
         return {"user": UserType.from_model(user)}
 

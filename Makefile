@@ -1,0 +1,42 @@
+# Alliance: `make run` serves the demo alliance, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# The embedded default; override with ALLIANCE_DATABASE_URL.
+export ALLIANCE_DATABASE_URL ?= sqlite+aiosqlite:///./var/alliance.db
+
+.PHONY: install run test check bench clean
+
+$(BIN)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Alliance needs Python 3.11 or newer (set PYTHON=...).")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	$(BIN)/alliance db upgrade
+	$(BIN)/alliance demo
+	@echo
+	@echo "Alliance is starting at http://127.0.0.1:8000/graphql (GraphiQL in your browser)."
+	@echo "Try it (the token is valid for one hour; mint another with .venv/bin/alliance token --user EMAIL):"
+	@echo
+	@$(BIN)/alliance token --user analyst@maison-lumiere.example --ttl 3600 --curl
+	@echo
+	$(BIN)/alliance serve
+
+test: install
+	$(BIN)/pytest
+
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	rm -f var/check.db && ALLIANCE_DATABASE_URL=sqlite+aiosqlite:///./var/check.db $(BIN)/alembic upgrade head -q 2>/dev/null || ALLIANCE_DATABASE_URL=sqlite+aiosqlite:///./var/check.db $(BIN)/alembic upgrade head
+	ALLIANCE_DATABASE_URL=sqlite+aiosqlite:///./var/check.db $(BIN)/alembic check
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,6 @@
+pytest_plugins = [
+    "tests.fixtures.database",
+    "tests.fixtures.world",
+    "tests.fixtures.graphql",
+    "tests.fixtures.idp",
+]
