@@ -55,7 +55,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
         routes=[
             Route(
                 "/graphql",
-                RequireViewer(graphql, graphiql=settings.graphiql),
+                RequireViewer(graphql),
                 methods=["GET", "POST"],
             ),
             Route("/healthz", healthz),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from alliance.db import Database
@@ -27,24 +27,31 @@ class AllianceGraphQL(GraphQL[Context, None]):
 
 
 class RequireViewer:
-    """Anonymous requests get 401 and nothing else (the GraphiQL page aside, in dev)."""
+    """Anonymous requests get 401 and nothing else, but for the GraphiQL page where enabled.
 
-    def __init__(self, app: ASGIApp, *, graphiql: bool) -> None:
+    The page is static HTML served here, without running any GraphQL; the queries it sends
+    carry a token like any other.
+    """
+
+    def __init__(self, app: AllianceGraphQL) -> None:
         self.app = app
-        self.graphiql = graphiql
 
     def _is_ide_page(self, scope: Scope) -> bool:
-        if not self.graphiql or scope["type"] != "http" or scope["method"] != "GET":
+        if self.app.graphql_ide is None or scope["type"] != "http" or scope["method"] != "GET":
             return False
         return "text/html" in Request(scope).headers.get("accept", "")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         user = scope.get("user")
-        if isinstance(user, ViewerUser) or self._is_ide_page(scope):
+        if isinstance(user, ViewerUser):
             await self.app(scope, receive, send)
             return
-        if scope["type"] == "websocket":
+        response: Response
+        if self._is_ide_page(scope):
+            response = HTMLResponse(self.app.graphql_ide_html)
+        elif scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 4401})
             return
-        response: Response = unauthorized()
+        else:
+            response = unauthorized()
         await response(scope, receive, send)

@@ -13,18 +13,14 @@ from alliance.config import Settings
 from alliance.db import create_engine
 
 config = context.config
-if config.config_file_name is not None and config.attributes.get(
-    "configure_logger", True
-):
+if config.config_file_name is not None and config.attributes.get("configure_logger", True):
     fileConfig(config.config_file_name)
 
 target_metadata = alliance.models.Base.metadata
 
 
 def _url() -> str:
-    url = config.attributes.get("database_url") or config.get_main_option(
-        "sqlalchemy.url"
-    )
+    url = config.attributes.get("database_url") or config.get_main_option("sqlalchemy.url")
     return str(url) if url else Settings.from_env().database_url
 
 

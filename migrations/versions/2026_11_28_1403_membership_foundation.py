@@ -45,9 +45,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
     )
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_audit_events_action"), ["action"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_audit_events_action"), ["action"], unique=False)
         batch_op.create_index(
             "ix_audit_events_actor_member_at", ["actor_member_id", "at"], unique=False
         )
@@ -112,9 +110,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("legal_name", name=op.f("uq_members_legal_name")),
     )
     with op.batch_alter_table("members", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_members_region_code"), ["region_code"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_members_region_code"), ["region_code"], unique=False)
 
     op.create_table(
         "brands",
@@ -132,9 +128,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("member_id", "name", name=op.f("uq_brands_member_id")),
     )
     with op.batch_alter_table("brands", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_brands_member_id"), ["member_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_brands_member_id"), ["member_id"], unique=False)
 
     op.create_table(
         "clients",
@@ -155,9 +149,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("client_id", name=op.f("uq_clients_client_id")),
     )
     with op.batch_alter_table("clients", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_clients_member_id"), ["member_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_clients_member_id"), ["member_id"], unique=False)
 
     op.create_table(
         "users",
@@ -193,9 +185,7 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_users_member_id"), ["member_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_users_member_id"), ["member_id"], unique=False)
 
     op.create_table(
         "agreement_acceptances",
@@ -233,9 +223,7 @@ def upgrade() -> None:
             unique=False,
         )
 
-    regions = sa.table(
-        "regions", sa.column("code", sa.String), sa.column("name", sa.String)
-    )
+    regions = sa.table("regions", sa.column("code", sa.String), sa.column("name", sa.String))
     op.bulk_insert(
         regions,
         [

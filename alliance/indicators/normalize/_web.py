@@ -44,6 +44,7 @@ class Host:
     public_suffix: str | None
 
     def extra(self) -> dict[str, str]:
+        """Facts to keep beside the key: host, registrable domain, suffix, Unicode form."""
         facts = {"host": self.name}
         if self.registrable_domain is not None:
             facts["registrable_domain"] = self.registrable_domain

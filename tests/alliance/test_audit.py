@@ -1,0 +1,146 @@
+"""Every write leaves exactly one audit event, written in the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from alliance.audit.models import AuditEvent
+from schema.app_schema import build_schema
+from schema.ids import to_global_id
+from sharing import MemberStatus, Role
+from tests.fixtures.graphql import Api
+from tests.fixtures.world import World
+
+Case = Callable[[World], Awaitable[tuple[str, dict[str, Any], str]]]
+
+
+async def _invite(world: World) -> tuple[str, dict[str, Any], str]:
+    token = world.token(await world.alliance_admin())
+    query = 'mutation { memberInvite(input: {legalName: "Audit SA", region: "CN"}) { errors { code } } }'
+    return query, {}, token
+
+
+def _status(operation: str, status: MemberStatus) -> Case:
+    async def case(world: World) -> tuple[str, dict[str, Any], str]:
+        member = await world.member(status=status, agreed=True)
+        token = world.token(await world.alliance_admin())
+        query = f"mutation($id: ID!) {{ {operation}(id: $id) {{ errors {{ code }} }} }}"
+        return query, {"id": to_global_id("Member", member.id)}, token
+
+    return case
+
+
+async def _offboard(world: World) -> tuple[str, dict[str, Any], str]:
+    member = await world.member()
+    query = "mutation($id: ID!) { memberOffboard(id: $id, dataDisposition: RETAIN) { errors { code } } }"
+    return (
+        query,
+        {"id": to_global_id("Member", member.id)},
+        world.token(await world.alliance_admin()),
+    )
+
+
+async def _brand_create(world: World) -> tuple[str, dict[str, Any], str]:
+    member = await world.member()
+    query = """mutation($m: ID!) { brandCreate(input: {memberId: $m, name: "Audit",
+      trademarks: [{office: "euipo", registrationNumber: "1", niceClasses: [25]}]}) { errors { code } } }"""
+    return (
+        query,
+        {"m": to_global_id("Member", member.id)},
+        world.token(await world.admin_of(member)),
+    )
+
+
+async def _brand_update(world: World) -> tuple[str, dict[str, Any], str]:
+    member = await world.member()
+    from alliance.brands import service as brand_service
+    from sharing import SYSTEM_VIEWER
+
+    async with world.db.transaction() as session:
+        brand = await brand_service.create(
+            session, viewer=SYSTEM_VIEWER, member_id=member.id, name="Old"
+        )
+    query = 'mutation($id: ID!) { brandUpdate(input: {id: $id, name: "New"}) { errors { code } } }'
+    return query, {"id": to_global_id("Brand", brand.id)}, world.token(await world.admin_of(member))
+
+
+async def _user_invite(world: World) -> tuple[str, dict[str, Any], str]:
+    member = await world.member()
+    query = """mutation($m: ID!) { userInvite(input: {memberId: $m, email: "a@b.example",
+      roles: [ANALYST]}) { errors { code } } }"""
+    return (
+        query,
+        {"m": to_global_id("Member", member.id)},
+        world.token(await world.admin_of(member)),
+    )
+
+
+async def _user_role_set(world: World) -> tuple[str, dict[str, Any], str]:
+    member = await world.member()
+    user = await world.user(member, Role.ANALYST)
+    query = "mutation($id: ID!) { userRoleSet(id: $id, roles: [READ_ONLY]) { errors { code } } }"
+    return query, {"id": to_global_id("User", user.id)}, world.token(await world.admin_of(member))
+
+
+async def _user_deactivate(world: World) -> tuple[str, dict[str, Any], str]:
+    member = await world.member()
+    user = await world.user(member, Role.ANALYST)
+    query = "mutation($id: ID!) { userDeactivate(id: $id) { errors { code } } }"
+    return query, {"id": to_global_id("User", user.id)}, world.token(await world.admin_of(member))
+
+
+async def _agreement_publish(world: World) -> tuple[str, dict[str, Any], str]:
+    query = 'mutation { agreementPublish(text: "A new agreement text, long enough.") { errors { code } } }'
+    return query, {}, world.token(await world.alliance_admin())
+
+
+async def _agreement_accept(world: World) -> tuple[str, dict[str, Any], str]:
+    member = await world.member(status=MemberStatus.INVITED, agreed=False)
+    version = await world.agreement()
+    query = "mutation($v: Int!) { agreementAccept(version: $v) { errors { code } } }"
+    return query, {"v": version}, world.token(await world.admin_of(member))
+
+
+CASES: dict[str, tuple[Case, str]] = {
+    "memberInvite": (_invite, "member.invite"),
+    "memberActivate": (_status("memberActivate", MemberStatus.INVITED), "member.activate"),
+    "memberSuspend": (_status("memberSuspend", MemberStatus.ACTIVE), "member.suspend"),
+    "memberReinstate": (_status("memberReinstate", MemberStatus.SUSPENDED), "member.reinstate"),
+    "memberOffboard": (_offboard, "member.offboard"),
+    "brandCreate": (_brand_create, "brand.create"),
+    "brandUpdate": (_brand_update, "brand.update"),
+    "userInvite": (_user_invite, "user.invite"),
+    "userRoleSet": (_user_role_set, "user.roles_set"),
+    "userDeactivate": (_user_deactivate, "user.deactivate"),
+    "agreementPublish": (_agreement_publish, "agreement.publish"),
+    "agreementAccept": (_agreement_accept, "agreement.accept"),
+}
+
+
+def test_every_mutation_has_an_audit_case() -> None:
+    mutation_type = build_schema()._schema.mutation_type
+    assert mutation_type is not None
+    assert set(mutation_type.fields) == set(CASES)
+
+
+@pytest.mark.parametrize("mutation", sorted(CASES))
+async def test_a_successful_write_records_one_event(api: Api, world: World, mutation: str) -> None:
+    case, action = CASES[mutation]
+    query, variables, token = await case(world)
+    async with world.db.session() as session:
+        before = (
+            await session.scalars(select(AuditEvent.id).order_by(AuditEvent.id.desc()))
+        ).first() or 0
+
+    data = await api.query(query, variables, token=token)
+
+    assert data[mutation]["errors"] == []
+    async with world.db.session() as session:
+        events = (await session.scalars(select(AuditEvent).where(AuditEvent.id > before))).all()
+    assert [e.action for e in events] == [action]
+    assert events[0].actor_kind == "USER"
+    assert events[0].target_id

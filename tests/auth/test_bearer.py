@@ -1,0 +1,224 @@
+"""Bearer tokens at /graphql: only our own, valid, current access tokens get in."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from typing import Any
+
+import pytest
+from joserfc import jwt
+from joserfc.jwk import ECKey
+
+from alliance.users.models import User
+from auth.tokens import TokenIssuer
+from schema.ids import to_global_id
+from sharing import MemberStatus, Role
+from tests.fixtures.graphql import Api
+from tests.fixtures.world import World
+
+VIEWER = "{ viewer { kind } }"
+
+
+def _claims(tokens: TokenIssuer, user: User, **overrides: Any) -> dict[str, Any]:
+    now = int(time.time())
+    claims = {
+        "iss": tokens.issuer,
+        "aud": tokens.audience,
+        "sub": f"user:{user.id}",
+        "client_id": "alliance-cli",
+        "scope": "indicators:read",
+        "iat": now,
+        "nbf": now,
+        "exp": now + 300,
+        "jti": "test-jti",
+    }
+    claims.update(overrides)
+    return {k: v for k, v in claims.items() if v is not None}
+
+
+def _sign(
+    tokens: TokenIssuer, claims: dict[str, Any], *, typ: str = "at+jwt", key: ECKey | None = None
+) -> str:
+    signing = tokens.keys.signing_key()
+    header = {"alg": "ES256", "typ": typ, "kid": signing.kid}
+    return jwt.encode(header, claims, key or signing.key, algorithms=["ES256"])
+
+
+def _unsigned(claims: dict[str, Any]) -> str:
+    def part(value: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+    return f"{part({'alg': 'none', 'typ': 'at+jwt'})}.{part(claims)}."
+
+
+async def _assert_refused(api: Api, token: str | None, header: str | None = None) -> None:
+    if header is not None:
+        response = await api.client.post(
+            "/graphql", json={"query": VIEWER}, headers={"Authorization": header}
+        )
+    else:
+        response = await api.post(VIEWER, token=token)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert "data" not in response.json()
+
+
+async def test_no_token_gets_401_and_nothing_else(api: Api, world: World) -> None:
+    await world.member()
+    response = await api.post("{ members { totalCount } }", token=None)
+    assert response.status_code == 401
+    assert response.json() == {
+        "errors": [
+            {"message": "Authentication required.", "extensions": {"code": "UNAUTHENTICATED"}}
+        ]
+    }
+
+
+@pytest.mark.parametrize(
+    "header", ["Basic dXNlcjpwYXNz", "Bearer", "Bearer not.a.jwt", "Token abc"]
+)
+async def test_malformed_authorization_headers_are_refused(api: Api, header: str) -> None:
+    await _assert_refused(api, None, header)
+
+
+async def test_a_valid_token_is_accepted(api: Api, world: World, tokens: TokenIssuer) -> None:
+    user = await world.user(await world.member(), Role.ANALYST)
+    data = await api.query(VIEWER, token=_sign(tokens, _claims(tokens, user)))
+    assert data == {"viewer": {"kind": "USER"}}
+
+
+ATTACKS = {
+    "wrong issuer": {"iss": "https://evil.example"},
+    "wrong audience": {"aud": "another-api"},
+    "expired": {
+        "exp": int(time.time()) - 120,
+        "iat": int(time.time()) - 900,
+        "nbf": int(time.time()) - 900,
+    },
+    "not yet valid": {"nbf": int(time.time()) + 600},
+    "no expiry": {"exp": None},
+    "no jti": {"jti": None},
+    "no client_id": {"client_id": None},
+    "system subject": {"sub": "system:00000000-0000-0000-0000-000000000000"},
+    "malformed subject": {"sub": "admin"},
+}
+
+
+@pytest.mark.parametrize("attack", sorted(ATTACKS))
+async def test_forged_claims_are_refused(
+    api: Api, world: World, tokens: TokenIssuer, attack: str
+) -> None:
+    user = await world.user(await world.member(), Role.ANALYST)
+    await _assert_refused(api, _sign(tokens, _claims(tokens, user, **ATTACKS[attack])))
+
+
+async def test_alg_none_is_refused(api: Api, world: World, tokens: TokenIssuer) -> None:
+    user = await world.user(await world.member(), Role.ANALYST)
+    await _assert_refused(api, _unsigned(_claims(tokens, user)))
+
+
+async def test_a_token_signed_by_another_key_with_our_kid_is_refused(
+    api: Api, world: World, tokens: TokenIssuer
+) -> None:
+    user = await world.user(await world.member(), Role.ANALYST)
+    stranger = ECKey.generate_key("P-256", private=True)
+    await _assert_refused(api, _sign(tokens, _claims(tokens, user), key=stranger))
+
+
+@pytest.mark.parametrize("typ", ["JWT", "id_token+jwt", ""])
+async def test_a_jwt_that_is_not_an_access_token_is_refused(
+    api: Api, world: World, tokens: TokenIssuer, typ: str
+) -> None:
+    user = await world.user(await world.member(), Role.ANALYST)
+    await _assert_refused(api, _sign(tokens, _claims(tokens, user), typ=typ))
+
+
+async def test_a_suspended_members_tokens_stop_working_and_return_on_reinstatement(
+    api: Api, world: World
+) -> None:
+    member = await world.member()
+    analyst = world.token(await world.user(member, Role.ANALYST))
+    client = world.token(await world.client(member))
+    admin = world.token(await world.alliance_admin())
+    member_id = to_global_id("Member", member.id)
+    assert (await api.post(VIEWER, token=analyst)).status_code == 200
+
+    await api.query(
+        "mutation($id: ID!) { memberSuspend(id: $id) { errors { code } } }",
+        {"id": member_id},
+        token=admin,
+    )
+    await _assert_refused(api, analyst)
+    await _assert_refused(api, client)
+
+    await api.query(
+        "mutation($id: ID!) { memberReinstate(id: $id) { errors { code } } }",
+        {"id": member_id},
+        token=admin,
+    )
+    assert (await api.post(VIEWER, token=analyst)).status_code == 200
+
+
+async def test_offboarded_members_tokens_are_refused(api: Api, world: World) -> None:
+    member = await world.member()
+    analyst = world.token(await world.user(member, Role.ANALYST))
+    async with world.db.transaction() as session:
+        from alliance.members import service as member_service
+        from alliance.members.models import DataDisposition
+        from sharing import SYSTEM_VIEWER
+
+        await member_service.offboard(
+            session, viewer=SYSTEM_VIEWER, member_id=member.id, disposition=DataDisposition.RETAIN
+        )
+    await _assert_refused(api, analyst)
+
+
+async def test_a_deactivated_users_tokens_stop_working(api: Api, world: World) -> None:
+    member = await world.member()
+    analyst = await world.user(member, Role.ANALYST)
+    token = world.token(analyst)
+    admin = world.token(await world.admin_of(member))
+    assert (await api.post(VIEWER, token=token)).status_code == 200
+    await api.query(
+        "mutation($id: ID!) { userDeactivate(id: $id) { errors { code } } }",
+        {"id": to_global_id("User", analyst.id)},
+        token=admin,
+    )
+    await _assert_refused(api, token)
+
+
+async def test_a_member_system_calls_with_its_client_token(api: Api, world: World) -> None:
+    member = await world.member("Systems SA")
+    data = await api.query(
+        "{ viewer { kind scopes roles member { legalName } user { email } } }",
+        token=world.token(await world.client(member)),
+    )
+    assert data["viewer"] == {
+        "kind": "CLIENT",
+        "scopes": ["INDICATORS_READ"],
+        "roles": [],
+        "member": {"legalName": "Systems SA"},
+        "user": None,
+    }
+
+
+async def test_effective_scopes_are_the_intersection_of_token_and_roles(
+    api: Api, world: World, tokens: TokenIssuer
+) -> None:
+    reader = await world.user(await world.member(), Role.READ_ONLY)
+    # a token claiming admin scopes for a read-only user
+    token = _sign(
+        tokens, _claims(tokens, reader, scope="indicators:read indicators:write alliance:admin")
+    )
+    data = await api.query("{ viewer { scopes } }", token=token)
+    assert data["viewer"]["scopes"] == ["INDICATORS_READ"]
+
+
+async def test_a_suspended_member_cannot_be_read_even_by_its_own_token(
+    api: Api, world: World
+) -> None:
+    member = await world.member(status=MemberStatus.SUSPENDED)
+    analyst = world.token(await world.user(member, Role.ANALYST))
+    await _assert_refused(api, analyst)
