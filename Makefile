@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # The embedded default; override with ALLIANCE_DATABASE_URL.
 export ALLIANCE_DATABASE_URL ?= sqlite+aiosqlite:///./var/alliance.db
 
-.PHONY: install run test check bench clean
+.PHONY: install run test check clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Alliance needs Python 3.11 or newer (set PYTHON=...).")'

@@ -62,6 +62,14 @@ def test_demo_server_answers_the_printed_curl_and_refuses_anonymous_calls(
         ]
         assert first_page[0]["brands"] == [{"name": "Andina"}]
 
+        # an operator adds an alliance admin, who sees every member, suspended ones included
+        assert "created" in run(env_at, "admin", "create", "--email", "ops@alliance.example")
+        ops = run(env_at, "token", "--user", "ops@alliance.example").strip()
+        directory = httpx.post(
+            url, headers={**headers, "Authorization": f"Bearer {ops}"}, content=body, timeout=10
+        )
+        assert directory.json()["data"]["members"]["totalCount"] == 12
+
         anonymous = httpx.post(url, headers={"Content-Type": "application/json"}, content=body)
         assert anonymous.status_code == 401
         assert "data" not in anonymous.json()
