@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # The embedded default; override with ALLIANCE_DATABASE_URL.
 export ALLIANCE_DATABASE_URL ?= sqlite+aiosqlite:///./var/alliance.db
 
-.PHONY: install run test check clean
+.PHONY: install run test check bench clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Alliance needs Python 3.11 or newer (set PYTHON=...).")'
@@ -40,3 +40,8 @@ check: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+# Benchmarks print each figure next to its raw-database baseline measured in the same run.
+# BENCH_DATABASE_URL: an empty PostgreSQL database to measure there (default: SQLite).
+bench: install
+	$(BIN)/python -m bench.directory $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
