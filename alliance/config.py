@@ -20,6 +20,8 @@ class UnsafeSettings(Exception):
 
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/alliance.db"
+# Signs login-session cookies and encrypts identity-provider secrets outside production.
+DEV_SECRET_KEY = "dev-only-secret-key-never-use-in-production"  # noqa: S105
 
 
 def _flag(value: str | None) -> bool:
@@ -37,6 +39,9 @@ class Settings:
     audience: str = "alliance-api"
     access_token_ttl: int = 600
     graphiql: bool = True
+    secret_key: str = DEV_SECRET_KEY
+    refresh_token_ttl: int = 14 * 24 * 3600
+    dev_login: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -61,6 +66,9 @@ class Settings:
             audience=env.get("ALLIANCE_AUDIENCE", "alliance-api"),
             access_token_ttl=int(env.get("ALLIANCE_ACCESS_TOKEN_TTL", "600")),
             graphiql=_flag(env.get("ALLIANCE_GRAPHIQL", default_graphiql)),
+            secret_key=env.get("ALLIANCE_SECRET_KEY", DEV_SECRET_KEY),
+            refresh_token_ttl=int(env.get("ALLIANCE_REFRESH_TOKEN_TTL", str(14 * 24 * 3600))),
+            dev_login=_flag(env.get("ALLIANCE_DEV_LOGIN")),
         )
         settings.require_safe()
         return settings
@@ -72,6 +80,10 @@ class Settings:
         problems = []
         if self.graphiql:
             problems.append("ALLIANCE_GRAPHIQL is on (GraphiQL is a dev feature)")
+        if self.dev_login:
+            problems.append("ALLIANCE_DEV_LOGIN is on (the demo login is a dev feature)")
+        if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
+            problems.append("ALLIANCE_SECRET_KEY is unset or shorter than 32 characters")
         if not any(self.keys_dir.glob("*.json")):
             problems.append(
                 f"no signing keys in ALLIANCE_KEYS_DIR={self.keys_dir} "

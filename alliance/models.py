@@ -5,7 +5,9 @@ from alliance.audit.models import AuditEvent
 from alliance.brands.models import Brand
 from alliance.clients.models import Client
 from alliance.db import Base
+from alliance.identity_providers.models import IdentityProvider
 from alliance.members.models import DataDisposition, Member
+from alliance.oauth.models import AuthorizationCode, RefreshToken, RevokedAccessToken
 from alliance.regions.models import Region
 from alliance.users.models import User, UserStatus
 
@@ -13,12 +15,16 @@ __all__ = [
     "Agreement",
     "AgreementAcceptance",
     "AuditEvent",
+    "AuthorizationCode",
     "Base",
     "Brand",
     "Client",
     "DataDisposition",
+    "IdentityProvider",
     "Member",
+    "RefreshToken",
     "Region",
+    "RevokedAccessToken",
     "User",
     "UserStatus",
 ]

@@ -1,0 +1,1 @@
+"""Identity providers members register for their people's logins."""

@@ -1,0 +1,1 @@
+"""OAuth grants stored for the authorization server: codes, refresh tokens, revoked jtis."""
