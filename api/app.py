@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -16,8 +17,10 @@ from alliance.config import Environment, Settings
 from alliance.db import Database
 from alliance.health import is_database_ready
 from api.graphql import AllianceGraphQL, RequireViewer
+from api.oauth import routes as oauth_routes
 from auth.keys import KeyRing, ensure_key
 from auth.middleware import BearerTokenBackend, on_auth_error
+from auth.oauth.server import AllianceAuthorizationServer
 from auth.tokens import TokenIssuer
 from schema.app_schema import build_schema
 
@@ -43,8 +46,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
         ready = await is_database_ready(db)
         return JSONResponse({"database": ready}, status_code=200 if ready else 503)
 
-    async def jwks(_request: Request) -> JSONResponse:
-        return JSONResponse(keys.jwks(), headers={"Cache-Control": "public, max-age=300"})
+    oauth_server = AllianceAuthorizationServer(
+        database=db, tokens=tokens, refresh_ttl=settings.refresh_token_ttl
+    )
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -60,18 +64,27 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
             ),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/.well-known/jwks.json", jwks),
+            *oauth_routes(oauth_server, keys, settings.issuer),
         ],
         middleware=[
+            Middleware(
+                SessionMiddleware,
+                secret_key=settings.secret_key,
+                session_cookie="alliance_session",
+                max_age=8 * 3600,
+                same_site="lax",
+                https_only=settings.environment is Environment.PRODUCTION,
+            ),
             Middleware(
                 AuthenticationMiddleware,
                 backend=BearerTokenBackend(db, tokens),
                 on_error=on_auth_error,
-            )
+            ),
         ],
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.database = db
     app.state.tokens = tokens
+    app.state.oauth_server = oauth_server
     return app

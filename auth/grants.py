@@ -6,10 +6,9 @@ from collections.abc import Iterable
 
 from alliance.clients.models import Client
 from alliance.users.models import User
+from auth.principals import CLI_CLIENT_ID
 from auth.tokens import TokenIssuer
 from sharing import PrincipalKind, Scope, scopes_for_roles
-
-CLI_CLIENT_ID = "alliance-cli"
 
 
 def granted_scopes(

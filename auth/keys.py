@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ from typing import Any
 from joserfc.jwk import ECKey, KeySet
 
 ALGORITHM = "ES256"
+# A running instance re-reads the keys folder at most this often when asked to.
+RELOAD_INTERVAL_SECONDS = 5.0
 
 
 class NoSigningKey(Exception):
@@ -69,11 +72,30 @@ class KeyRing:
     def __init__(self, keys_dir: Path) -> None:
         self.keys_dir = keys_dir
         self.keys: list[StoredKey] = []
+        self.loaded_at = 0.0
         self.reload()
 
     def reload(self) -> None:
+        """Read the keys folder again (rotation adds and removes files)."""
         paths = sorted(self.keys_dir.glob("*.json")) if self.keys_dir.is_dir() else []
         self.keys = sorted((_read_key(p) for p in paths), key=lambda k: k.not_before)
+        self.loaded_at = time.monotonic()
+
+    def reload_if_stale(self) -> bool:
+        """Reload unless the folder was read in the last `RELOAD_INTERVAL_SECONDS`.
+
+        Called when a token names an unknown kid and when the JWKS is served, so that a
+        key written by `alliance keys rotate` reaches every running instance, while a
+        flood of tokens with made-up kids cannot make an instance re-read the folder
+        more than once per interval. Returns whether it reloaded.
+        """
+        if time.monotonic() - self.loaded_at < RELOAD_INTERVAL_SECONDS:
+            return False
+        self.reload()
+        return True
+
+    def has_kid(self, kid: object) -> bool:
+        return any(k.kid == kid for k in self.keys)
 
     def signing_key(self, now: dt.datetime | None = None) -> StoredKey:
         """The newest key whose `not_before` has passed."""

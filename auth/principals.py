@@ -6,14 +6,18 @@ a revoked client is refused at its next request, on every instance.
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.agreements import service as agreement_service
 from alliance.clients.models import Client
 from alliance.members.models import Member
+from alliance.oauth.models import RevokedAccessToken
 from alliance.users.models import User, UserStatus
 from auth.tokens import AccessClaims, InvalidToken
 from sharing import MemberStatus, PrincipalKind, Role, Scope, Viewer, scopes_for_roles
+
+CLI_CLIENT_ID = "alliance-cli"  # tokens minted by the operator's command line
 
 # Statuses whose people and systems may authenticate. An invited member's admins log in
 # to accept the agreement; suspended and offboarded members' tokens are refused.
@@ -31,10 +35,20 @@ async def _member_facts(
     return member.status, current is not None and member.accepted_agreement_version == current
 
 
+async def _require_app_active(session: AsyncSession, claims: AccessClaims) -> None:
+    # A person's token issued to an app dies with the app's registration.
+    if claims.client_id == CLI_CLIENT_ID:
+        return
+    client = await session.scalar(select(Client).where(Client.client_id == claims.client_id))
+    if client is None or client.revoked_at is not None:
+        raise InvalidToken("The client of this token is not active.")
+
+
 async def _user_viewer(session: AsyncSession, claims: AccessClaims) -> Viewer:
     user = await session.get(User, claims.principal_id)
     if user is None or user.status is UserStatus.DEACTIVATED:
         raise InvalidToken("The user of this token is not active.")
+    await _require_app_active(session, claims)
     member = await session.get(Member, user.member_id) if user.member_id else None
     status, agreed = await _member_facts(session, member)
     roles = frozenset(Role(r) for r in user.roles)
@@ -69,7 +83,10 @@ async def _client_viewer(session: AsyncSession, claims: AccessClaims) -> Viewer:
 
 
 async def viewer_for(session: AsyncSession, claims: AccessClaims) -> Viewer:
-    """The viewer a valid token stands for, or `InvalidToken` if its principal is not active."""
+    """The viewer a valid token stands for, or `InvalidToken` if it was revoked or its
+    principal is not active."""
+    if await session.get(RevokedAccessToken, claims.token_id) is not None:
+        raise InvalidToken("This token was revoked.")
     if claims.kind is PrincipalKind.USER:
         return await _user_viewer(session, claims)
     return await _client_viewer(session, claims)

@@ -15,6 +15,7 @@ from typing import Any
 
 from joserfc import jwt
 from joserfc.errors import JoseError
+from joserfc.jws import extract_compact
 
 from auth.keys import ALGORITHM, KeyRing
 from sharing import PrincipalKind, Scope
@@ -101,8 +102,18 @@ class TokenIssuer:
         header = {"alg": ALGORITHM, "typ": TOKEN_TYPE, "kid": key.kid}
         return jwt.encode(header, claims, key.key, algorithms=[ALGORITHM])
 
+    def _refresh_keys_for(self, token: str) -> None:
+        # A kid we do not know may be a key rotated in since start-up.
+        try:
+            kid = extract_compact(token.encode()).headers().get("kid")
+        except (JoseError, ValueError):
+            return
+        if not self.keys.has_kid(kid):
+            self.keys.reload_if_stale()
+
     def verify(self, token: str) -> AccessClaims:
         """The claims of a valid access token of ours, or `InvalidToken` saying why not."""
+        self._refresh_keys_for(token)
         try:
             decoded = jwt.decode(token, self.keys.public_keys(), algorithms=[ALGORITHM])
         except (JoseError, ValueError) as error:

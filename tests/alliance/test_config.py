@@ -31,6 +31,7 @@ def _production(tmp_path: Path, **overrides: str) -> dict[str, str]:
         "ALLIANCE_DATABASE_URL": "postgresql+asyncpg://alliance@db/alliance",
         "ALLIANCE_KEYS_DIR": str(keys),
         "ALLIANCE_ISSUER": "https://alliance.example",
+        "ALLIANCE_SECRET_KEY": "a-production-secret-of-more-than-32-characters",
     }
     env.update(overrides)
     return env
@@ -50,6 +51,8 @@ def test_a_safe_production_configuration_starts(tmp_path: Path) -> None:
         ({"ALLIANCE_ISSUER": "http://alliance.example"}, "not https"),
         ({"ALLIANCE_DATABASE_URL": "sqlite+aiosqlite:///./var/a.db"}, "SQLite"),
         ({"ALLIANCE_ACCESS_TOKEN_TTL": "86400"}, "ALLIANCE_ACCESS_TOKEN_TTL"),
+        ({"ALLIANCE_DEV_LOGIN": "1"}, "ALLIANCE_DEV_LOGIN"),
+        ({"ALLIANCE_SECRET_KEY": "short"}, "ALLIANCE_SECRET_KEY"),
     ],
 )
 def test_production_refuses_unsafe_settings(

@@ -1,0 +1,143 @@
+"""Authorization codes, refresh-token families and revoked access tokens.
+
+These functions take a synchronous `Session`: the authorization server (authlib) is
+synchronous and runs inside `AsyncSession.run_sync` (docs/auth.md explains why).
+Every lookup takes the presented secret, never its hash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from alliance.db import utcnow
+from alliance.members.models import Member
+from alliance.oauth.models import AuthorizationCode, RefreshToken, RevokedAccessToken
+from alliance.users.models import User, UserStatus
+from sharing import MemberStatus
+
+CODE_TTL = dt.timedelta(minutes=2)
+ACTIVE_MEMBER_STATUSES = frozenset({MemberStatus.INVITED, MemberStatus.ACTIVE})
+
+
+def token_hash(value: str) -> str:
+    """SHA-256 of a code or refresh token (both are 256+ random bits)."""
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def new_secret() -> str:
+    """A fresh code or refresh token: 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """The moment as an aware UTC datetime."""
+    # SQLite returns naive datetimes; every stored moment is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def is_expired(expires_at: dt.datetime) -> bool:
+    return as_utc(expires_at) <= utcnow()
+
+
+def save_code(session: Session, *, code: str, **fields: object) -> AuthorizationCode:
+    """Store a new authorization code (hashed), valid for `CODE_TTL`."""
+    row = AuthorizationCode(code_hash=token_hash(code), expires_at=utcnow() + CODE_TTL, **fields)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def redeemable_code(
+    session: Session, *, code: str, client_id: uuid.UUID
+) -> AuthorizationCode | None:
+    """The unused, unexpired code of this client; a replayed code revokes its tokens."""
+    row = session.scalar(
+        select(AuthorizationCode).where(AuthorizationCode.code_hash == token_hash(code))
+    )
+    if row is None or row.client_id != client_id:
+        return None
+    if row.used_at is not None:
+        # RFC 6749 §4.1.2: a code used twice revokes what it was exchanged for.
+        revoke_family(session, row.id)
+        return None
+    return None if is_expired(row.expires_at) else row
+
+
+def mark_code_used(session: Session, row: AuthorizationCode) -> None:
+    row.used_at = utcnow()
+
+
+def save_refresh_token(session: Session, *, token: str, **fields: object) -> RefreshToken:
+    """Store a refresh token (hashed) of a family."""
+    row = RefreshToken(token_hash=token_hash(token), **fields)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def find_refresh_token(session: Session, token: str) -> RefreshToken | None:
+    """The stored refresh token for `token`, whatever its state."""
+    return session.scalar(select(RefreshToken).where(RefreshToken.token_hash == token_hash(token)))
+
+
+def usable_refresh_token(session: Session, token: str) -> RefreshToken | None:
+    """The refresh token if it may be used now; reusing a rotated one revokes its family."""
+    row = find_refresh_token(session, token)
+    if row is None or row.revoked_at is not None or is_expired(row.expires_at):
+        return None
+    if row.used_at is not None:
+        revoke_family(session, row.family_id)
+        return None
+    return row
+
+
+def revoke_family(session: Session, family_id: uuid.UUID) -> None:
+    """Revoke every refresh token of a family and the access tokens issued with them."""
+    now = utcnow()
+    rows = session.scalars(select(RefreshToken).where(RefreshToken.family_id == family_id))
+    for row in rows:
+        if row.revoked_at is None:
+            row.revoked_at = now
+        if not is_expired(row.access_expires_at):
+            revoke_access_token(session, row.access_token_id, row.access_expires_at)
+    session.execute(
+        update(AuthorizationCode)
+        .where(AuthorizationCode.id == family_id, AuthorizationCode.used_at.is_(None))
+        .values(used_at=now)
+    )
+
+
+def revoke_access_token(session: Session, token_id: str, expires_at: dt.datetime) -> None:
+    """Refuse the access token `token_id` from now until it expires."""
+    if session.get(RevokedAccessToken, token_id) is None:
+        session.add(RevokedAccessToken(token_id=token_id, expires_at=expires_at))
+        session.flush()
+
+
+def is_access_token_revoked(session: Session, token_id: str) -> bool:
+    return session.get(RevokedAccessToken, token_id) is not None
+
+
+def is_user_active(session: Session, user_id: uuid.UUID) -> bool:
+    """Whether this person may get tokens: not deactivated, member neither suspended nor gone."""
+    user = session.get(User, user_id)
+    if user is None or user.status is UserStatus.DEACTIVATED:
+        return False
+    if user.member_id is None:
+        return True
+    member = session.get(Member, user.member_id)
+    return member is not None and member.status in ACTIVE_MEMBER_STATUSES
+
+
+def is_member_active(session: Session, member_id: uuid.UUID | None) -> bool:
+    """Whether a member's systems may get tokens (the secretariat, None, always may)."""
+    if member_id is None:
+        return True
+    member = session.get(Member, member_id)
+    return member is not None and member.status in ACTIVE_MEMBER_STATUSES

@@ -1,0 +1,81 @@
+"""OAuth endpoints: token, authorize, revoke, introspect, and the discovery documents."""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import urlencode
+
+from authlib.oauth2 import OAuth2Error
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from alliance.users.models import User
+from auth.keys import KeyRing
+from auth.oauth.grants import active_user
+from auth.oauth.metadata import authorization_server_metadata, openid_configuration
+from auth.oauth.requests import StarletteOAuth2Request, oauth2_request
+from auth.oauth.server import AllianceAuthorizationServer
+
+SESSION_USER = "user_id"
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _authorize(
+    server: AllianceAuthorizationServer, request: StarletteOAuth2Request, user_id: uuid.UUID
+) -> Response:
+    try:
+        grant = server.get_consent_grant(request, end_user=None)
+    except OAuth2Error as error:
+        response: Response = server.handle_error_response(request, error)
+        return response
+    user: User | None = active_user(user_id)
+    client_member = grant.request.client.model.member_id
+    if user is not None and client_member not in (None, user.member_id):
+        user = None  # a member's app serves that member's people only
+    granted: Response = server.create_authorization_response(request, grant_user=user, grant=grant)
+    return granted
+
+
+def routes(server: AllianceAuthorizationServer, keys: KeyRing, issuer: str) -> list[BaseRoute]:
+    """The OAuth routes of `server`, publishing the keys of `keys`."""
+
+    async def token(request: Request) -> Response:
+        oauth = await oauth2_request(request)
+        return await server.respond(lambda: server.create_token_response(oauth))
+
+    async def revoke(request: Request) -> Response:
+        oauth = await oauth2_request(request)
+        return await server.respond(lambda: server.create_endpoint_response("revocation", oauth))
+
+    async def introspect(request: Request) -> Response:
+        oauth = await oauth2_request(request)
+        return await server.respond(lambda: server.create_endpoint_response("introspection", oauth))
+
+    async def authorize(request: Request) -> Response:
+        user_id = request.session.get(SESSION_USER)
+        if not user_id:
+            back = f"{request.url.path}?{request.url.query}"
+            return RedirectResponse(f"/login?{urlencode({'next': back})}", status_code=302)
+        oauth = await oauth2_request(request)
+        return await server.respond(lambda: _authorize(server, oauth, uuid.UUID(user_id)))
+
+    async def metadata(_request: Request) -> JSONResponse:
+        return JSONResponse(authorization_server_metadata(issuer))
+
+    async def openid(_request: Request) -> JSONResponse:
+        return JSONResponse(openid_configuration(issuer))
+
+    async def jwks(_request: Request) -> JSONResponse:
+        keys.reload_if_stale()
+        return JSONResponse(keys.jwks(), headers={"Cache-Control": "public, max-age=300"})
+
+    return [
+        Route("/oauth/token", token, methods=["POST"]),
+        Route("/oauth/authorize", authorize, methods=["GET"]),
+        Route("/oauth/revoke", revoke, methods=["POST"]),
+        Route("/oauth/introspect", introspect, methods=["POST"]),
+        Route("/.well-known/oauth-authorization-server", metadata),
+        Route("/.well-known/openid-configuration", openid),
+        Route("/.well-known/jwks.json", jwks),
+    ]

@@ -1,0 +1,116 @@
+"""Stored credentials as authlib's token and code interfaces see them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, TokenMixin
+
+from alliance.clients.models import Client
+from alliance.oauth import service as oauth_service
+from alliance.oauth.models import AuthorizationCode, RefreshToken
+from auth.oauth.clients import OAuthClient
+from auth.oauth.context import current_session
+from auth.tokens import AccessClaims, InvalidToken, TokenIssuer
+from sharing import PrincipalKind
+
+
+class CodeRecord(AuthorizationCodeMixin):
+    def __init__(self, row: AuthorizationCode) -> None:
+        self.row = row
+        self.code_challenge = row.code_challenge
+        self.code_challenge_method = row.code_challenge_method
+
+    def get_redirect_uri(self) -> str | None:
+        return self.row.redirect_uri or None
+
+    def get_scope(self) -> str:
+        return self.row.scope
+
+
+class RefreshRecord(TokenMixin):
+    def __init__(self, row: RefreshToken) -> None:
+        self.row = row
+
+    def check_client(self, client: OAuthClient) -> bool:
+        return client.model.id == self.row.client_id
+
+    def get_scope(self) -> str:
+        return self.row.scope
+
+    def get_expires_in(self) -> int:
+        return int((self.row.expires_at - self.row.created_at).total_seconds())
+
+    def is_expired(self) -> bool:
+        return oauth_service.is_expired(self.row.expires_at)
+
+    def is_revoked(self) -> bool:
+        row = self.row
+        if row.revoked_at is not None or row.used_at is not None:
+            return True
+        return not oauth_service.is_user_active(current_session(), row.user_id)
+
+    def introspection(self) -> dict[str, Any]:
+        client = current_session().get(Client, self.row.client_id)
+        return {
+            "token_type": "refresh_token",
+            "scope": self.row.scope,
+            "client_id": client.client_id if client else None,
+            "sub": f"user:{self.row.user_id}",
+            "exp": int(oauth_service.as_utc(self.row.expires_at).timestamp()),
+        }
+
+
+class AccessRecord(TokenMixin):
+    def __init__(self, claims: AccessClaims, issuer: TokenIssuer) -> None:
+        self.claims = claims
+        self.issuer = issuer
+
+    def check_client(self, client: OAuthClient) -> bool:
+        return client.client_id == self.claims.client_id
+
+    def get_scope(self) -> str:
+        return " ".join(sorted(self.claims.scopes))
+
+    def get_expires_in(self) -> int:
+        return max(0, int((self.claims.expires_at - dt.datetime.now(dt.UTC)).total_seconds()))
+
+    def is_expired(self) -> bool:
+        return oauth_service.is_expired(self.claims.expires_at)
+
+    def is_revoked(self) -> bool:
+        session = current_session()
+        if oauth_service.is_access_token_revoked(session, self.claims.token_id):
+            return True
+        if self.claims.kind is PrincipalKind.USER:
+            return not oauth_service.is_user_active(session, self.claims.principal_id)
+        client = session.get(Client, self.claims.principal_id)
+        if client is None or client.revoked_at is not None:
+            return True
+        return not oauth_service.is_member_active(session, client.member_id)
+
+    def introspection(self) -> dict[str, Any]:
+        return {
+            "token_type": "access_token",
+            "scope": self.get_scope(),
+            "client_id": self.claims.client_id,
+            "sub": f"{self.claims.kind.value.lower()}:{self.claims.principal_id}",
+            "exp": int(self.claims.expires_at.timestamp()),
+            "iss": self.issuer.issuer,
+            "aud": self.issuer.audience,
+            "jti": self.claims.token_id,
+        }
+
+
+def find_token(
+    issuer: TokenIssuer, token: str, hint: str | None
+) -> AccessRecord | RefreshRecord | None:
+    """The access token (a valid JWT of ours) or stored refresh token `token` is."""
+    if hint != "refresh_token":
+        try:
+            return AccessRecord(issuer.verify(token), issuer)
+        except InvalidToken:
+            pass
+    row = oauth_service.find_refresh_token(current_session(), token)
+    return RefreshRecord(row) if row is not None else None

@@ -1,0 +1,73 @@
+"""Starlette requests as authlib's `OAuth2Request`, with the body read beforehand.
+
+authlib is synchronous and reads `request.form` as a plain mapping, so the route awaits
+the form first (as other ASGI integrations of authlib do) and hands over the values.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from authlib.oauth2.rfc6749 import OAuth2Payload, OAuth2Request
+from starlette.datastructures import Headers
+from starlette.requests import Request
+
+# authlib refuses plain-http URLs; TLS is our deployment's job: Settings.require_safe
+# demands an https issuer in production, while dev and tests serve http on loopback.
+_PLACEHOLDER_URL = "https://alliance.invalid/"
+
+
+class StarlettePayload(OAuth2Payload):
+    def __init__(self, items: list[tuple[str, str]]) -> None:
+        self._datalist: defaultdict[str, list[str]] = defaultdict(list)
+        for key, value in items:
+            self._datalist[key].append(value)
+        self._data = {key: values[0] for key, values in self._datalist.items()}
+
+    @property
+    def data(self) -> dict[str, str]:
+        return self._data
+
+    @property
+    def datalist(self) -> defaultdict[str, list[str]]:
+        return self._datalist
+
+
+class StarletteOAuth2Request(OAuth2Request):
+    def __init__(
+        self,
+        *,
+        method: str,
+        url: str,
+        headers: Headers,
+        query: list[tuple[str, str]],
+        form: list[tuple[str, str]],
+    ) -> None:
+        super().__init__(method, _PLACEHOLDER_URL, headers=headers)
+        self.uri = url
+        self._args = dict(query)
+        self._form = dict(form)
+        self.payload = StarlettePayload(query + form)
+
+    @property
+    def args(self) -> dict[str, str]:
+        return self._args
+
+    @property
+    def form(self) -> dict[str, str]:
+        return self._form
+
+
+async def oauth2_request(request: Request) -> StarletteOAuth2Request:
+    """The request with its form read, ready for authlib's synchronous code."""
+    form: list[tuple[str, Any]] = []
+    if request.method == "POST":
+        form = [(k, v) for k, v in (await request.form()).multi_items() if isinstance(v, str)]
+    return StarletteOAuth2Request(
+        method=request.method,
+        url=str(request.url),
+        headers=request.headers,
+        query=list(request.query_params.multi_items()),
+        form=form,
+    )
