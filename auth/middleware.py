@@ -32,6 +32,10 @@ class ViewerUser(BaseUser):
         return str(self.viewer.principal_id)
 
 
+# The OAuth endpoints authenticate clients themselves (HTTP Basic, RFC 6749 §2.3.1).
+CLIENT_AUTHENTICATED_PREFIX = "/oauth/"
+
+
 class BearerTokenBackend(AuthenticationBackend):
     """`Authorization: Bearer <access token>`; no header means anonymous."""
 
@@ -41,7 +45,7 @@ class BearerTokenBackend(AuthenticationBackend):
 
     async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, BaseUser] | None:
         header = conn.headers.get("authorization")
-        if header is None:
+        if header is None or conn.url.path.startswith(CLIENT_AUTHENTICATED_PREFIX):
             return None
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():

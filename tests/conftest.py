@@ -3,4 +3,5 @@ pytest_plugins = [
     "tests.fixtures.world",
     "tests.fixtures.graphql",
     "tests.fixtures.idp",
+    "tests.fixtures.oauth",
 ]

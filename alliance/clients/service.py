@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 from alliance.access import can_administer_member
 from alliance.audit import service as audit_service
 from alliance.clients.models import Client
-from alliance.errors import InvalidInput, NotFound
+from alliance.clients.redirect_uris import require_redirect_uris
+from alliance.db import utcnow
+from alliance.errors import IllegalTransition, InvalidInput, NotFound
 from sharing import MEMBER_CLIENT_SCOPES, Scope, Viewer
 
 
@@ -29,7 +31,8 @@ def hash_secret(secret: str) -> str:
 
 
 def is_secret_valid(client: Client, secret: str) -> bool:
-    return hmac.compare_digest(client.secret_hash, hash_secret(secret))
+    """Whether `secret` is the client's current secret (never true for a public client)."""
+    return bool(client.secret_hash) and hmac.compare_digest(client.secret_hash, hash_secret(secret))
 
 
 def _require_scopes(scopes: Iterable[Scope], member_id: uuid.UUID | None) -> list[str]:
@@ -42,6 +45,13 @@ def _require_scopes(scopes: Iterable[Scope], member_id: uuid.UUID | None) -> lis
     return sorted(wanted)
 
 
+def _require_name(name: str) -> str:
+    client_name = " ".join(name.split())
+    if not 1 <= len(client_name) <= 200:
+        raise InvalidInput("A client name has 1 to 200 characters.", field="name")
+    return client_name
+
+
 async def create(
     session: AsyncSession,
     *,
@@ -49,33 +59,94 @@ async def create(
     member_id: uuid.UUID | None,
     name: str,
     scopes: Iterable[Scope],
-) -> tuple[Client, str]:
-    """Register a client for a member the viewer administers; returns it and its secret."""
+    redirect_uris: Iterable[str] = (),
+    public: bool = False,
+    allow_any_http: bool = False,
+) -> tuple[Client, str | None]:
+    """Register a client for a member the viewer administers; returns it and its secret.
+
+    A member system gets a secret (shown once, stored hashed). An app used by people
+    registers redirect URIs; a `public` one (a browser or native app) has no secret.
+    """
     if not can_administer_member(viewer, member_id):
         raise NotFound("member", field="memberId")
-    client_name = " ".join(name.split())
-    if not 1 <= len(client_name) <= 200:
-        raise InvalidInput("A client name has 1 to 200 characters.", field="name")
-    secret = secrets.token_urlsafe(32)
+    uris = require_redirect_uris(redirect_uris, allow_any_http=allow_any_http)
+    if public and not uris:
+        raise InvalidInput("A public client needs a redirect URI.", field="redirectUris")
+    secret = None if public else new_secret()
     client = Client(
         member_id=member_id,
-        name=client_name,
+        name=_require_name(name),
         client_id=f"cl_{secrets.token_hex(12)}",
-        secret_hash=hash_secret(secret),
+        secret_hash=hash_secret(secret) if secret else "",
         scopes=_require_scopes(scopes, member_id),
+        redirect_uris=uris,
     )
     session.add(client)
     await session.flush()
+    _audit(session, viewer, client, "client.create", scopes=client.scopes, public=public)
+    return client, secret
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _audit(
+    session: AsyncSession, viewer: Viewer, client: Client, action: str, **details: object
+) -> None:
     audit_service.record(
         session,
         viewer=viewer,
-        action="client.create",
+        action=action,
         target_type="Client",
         target_id=client.id,
-        target_member_id=member_id,
-        details={"client_id": client.client_id, "scopes": client.scopes},
+        target_member_id=client.member_id,
+        details={"client_id": client.client_id, **details},
     )
+
+
+async def _require_manageable(
+    session: AsyncSession, viewer: Viewer, client_id: uuid.UUID
+) -> Client:
+    client = await session.get(Client, client_id, with_for_update=True)
+    # A client of a member the viewer does not administer looks exactly like a missing one.
+    if client is None or not can_administer_member(viewer, client.member_id):
+        raise NotFound("client")
+    if client.revoked_at is not None:
+        raise IllegalTransition("This client is revoked.", field="id")
+    return client
+
+
+async def rotate_secret(
+    session: AsyncSession, *, viewer: Viewer, client_id: uuid.UUID
+) -> tuple[Client, str]:
+    """A new secret for a confidential client; the old one stops working at once."""
+    client = await _require_manageable(session, viewer, client_id)
+    if not client.secret_hash:
+        raise IllegalTransition("A public client has no secret.", field="id")
+    secret = new_secret()
+    client.secret_hash = hash_secret(secret)
+    _audit(session, viewer, client, "client.secret_rotate")
     return client, secret
+
+
+async def revoke(session: AsyncSession, *, viewer: Viewer, client_id: uuid.UUID) -> Client:
+    """Revoke a client: it gets no more tokens and every token it holds is refused."""
+    client = await _require_manageable(session, viewer, client_id)
+    client.revoked_at = utcnow()
+    _audit(session, viewer, client, "client.revoke")
+    return client
+
+
+async def of_member(
+    session: AsyncSession, *, viewer: Viewer, member_id: uuid.UUID | None
+) -> list[Client]:
+    """The clients of a member the viewer administers (or of the secretariat), by name."""
+    if not can_administer_member(viewer, member_id):
+        return []
+    owner = Client.member_id.is_(None) if member_id is None else Client.member_id == member_id
+    return list(await session.scalars(select(Client).where(owner).order_by(Client.name)))
 
 
 async def by_client_id(session: AsyncSession, client_id: str) -> Client | None:

@@ -1,0 +1,48 @@
+"""Redirect URIs an app may register: exact, absolute, and over TLS unless on loopback."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from alliance.errors import InvalidInput
+
+MAX_REDIRECT_URIS = 10
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _require_uri(uri: str) -> str:
+    parts = urlsplit(uri)
+    host = parts.hostname or ""
+    if parts.fragment or not host or parts.username or parts.password:
+        raise InvalidInput(f"Not an absolute redirect URI: {uri}", field="redirectUris")
+    # RFC 8252 §7.3 lets native apps use http on loopback; everything else needs https.
+    if parts.scheme != "https" and not (parts.scheme == "http" and _is_loopback(host)):
+        raise InvalidInput(f"A redirect URI must use https: {uri}", field="redirectUris")
+    return uri
+
+
+def require_redirect_uris(uris: Iterable[str], *, allow_any_http: bool = False) -> list[str]:
+    """The URIs, deduplicated in order, or `InvalidInput` naming the first bad one.
+
+    `allow_any_http` admits plain-http hosts (dev and test environments only).
+    """
+    result: list[str] = []
+    for uri in uris:
+        checked = uri if allow_any_http and uri.startswith("http://") else _require_uri(uri)
+        if checked not in result:
+            result.append(checked)
+    if len(result) > MAX_REDIRECT_URIS:
+        raise InvalidInput(
+            f"At most {MAX_REDIRECT_URIS} redirect URIs per client.", field="redirectUris"
+        )
+    return result
