@@ -18,6 +18,11 @@ from schema.agreements.queries import agreement
 from schema.brands.mutations.brand_create import brand_create
 from schema.brands.mutations.brand_update import brand_update
 from schema.brands.types import BrandType
+from schema.clients.mutations.client_create import client_create
+from schema.clients.mutations.client_revoke import client_revoke
+from schema.clients.mutations.client_secret_rotate import client_secret_rotate
+from schema.clients.queries import clients
+from schema.clients.types import ClientType
 from schema.error_policy import ErrorPolicy
 from schema.members.mutations.member_activate import member_activate
 from schema.members.mutations.member_invite import member_invite
@@ -43,6 +48,7 @@ class Query:
     regions = regions
     members = members
     agreement = agreement
+    clients = clients
 
 
 @strawberry.type(description="What you can change. Each returns a payload with typed errors.")
@@ -59,6 +65,9 @@ class Mutation:
     user_deactivate = user_deactivate
     agreement_publish = agreement_publish
     agreement_accept = agreement_accept
+    client_create = client_create
+    client_secret_rotate = client_secret_rotate
+    client_revoke = client_revoke
 
 
 def build_schema() -> strawberry.Schema:
@@ -66,7 +75,7 @@ def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        types=[MemberType, BrandType, UserType],
+        types=[MemberType, BrandType, UserType, ClientType],
         config=StrawberryConfig(auto_camel_case=True),
         extensions=[
             ErrorPolicy,

@@ -12,11 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
 from alliance.brands import service as brand_service
+from alliance.clients import service as client_service
 from alliance.errors import InvalidInput
 from alliance.members import service as member_service
 from alliance.users import service as user_service
 from schema.brands.types import BrandType
 from schema.capabilities import ANY_VIEWER, query_field
+from schema.clients.types import ClientType
 from schema.context import Info
 from schema.ids import parse_global_id
 from schema.members.types import MemberType
@@ -49,7 +51,19 @@ async def _brands(
     return {k: BrandType.from_model(v) for k, v in found.items()}
 
 
-FETCHERS: dict[str, Fetch] = {"Member": _members, "User": _users, "Brand": _brands}
+async def _clients(
+    session: AsyncSession, viewer: Viewer, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, Any]:
+    found = await client_service.visible_by_ids(session, viewer=viewer, client_ids=ids)
+    return {k: ClientType.from_model(v) for k, v in found.items()}
+
+
+FETCHERS: dict[str, Fetch] = {
+    "Member": _members,
+    "User": _users,
+    "Brand": _brands,
+    "Client": _clients,
+}
 
 
 async def _resolve(info: Info, ids: list[str]) -> list[relay.Node | None]:

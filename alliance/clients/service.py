@@ -161,3 +161,14 @@ def by_client_id_sync(session: Session, client_id: str) -> Client | None:
     if not client_id:
         return None
     return session.scalar(select(Client).where(Client.client_id == client_id))
+
+
+async def visible_by_ids(
+    session: AsyncSession, *, viewer: Viewer, client_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, Client]:
+    """The clients among `client_ids` of members (or the secretariat) the viewer administers."""
+    ids = set(client_ids)
+    if not ids:
+        return {}
+    rows = await session.scalars(select(Client).where(Client.id.in_(ids)))
+    return {c.id: c for c in rows if can_administer_member(viewer, c.member_id)}
