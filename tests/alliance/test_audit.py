@@ -105,7 +105,35 @@ async def _agreement_accept(world: World) -> tuple[str, dict[str, Any], str]:
     return query, {"v": version}, world.token(await world.admin_of(member))
 
 
+async def _client_create(world: World) -> tuple[str, dict[str, Any], str]:
+    member = await world.member()
+    query = """mutation($m: ID!) { clientCreate(input: {memberId: $m, name: "Audit tool",
+      scopes: [INDICATORS_READ]}) { errors { code } } }"""
+    return (
+        query,
+        {"m": to_global_id("Member", member.id)},
+        world.token(await world.admin_of(member)),
+    )
+
+
+def _client_change(operation: str) -> Case:
+    async def case(world: World) -> tuple[str, dict[str, Any], str]:
+        member = await world.member()
+        client = await world.client(member)
+        query = f"mutation($id: ID!) {{ {operation}(id: $id) {{ errors {{ code }} }} }}"
+        return (
+            query,
+            {"id": to_global_id("Client", client.id)},
+            world.token(await world.admin_of(member)),
+        )
+
+    return case
+
+
 CASES: dict[str, tuple[Case, str]] = {
+    "clientCreate": (_client_create, "client.create"),
+    "clientSecretRotate": (_client_change("clientSecretRotate"), "client.secret_rotate"),
+    "clientRevoke": (_client_change("clientRevoke"), "client.revoke"),
     "memberInvite": (_invite, "member.invite"),
     "memberActivate": (_status("memberActivate", MemberStatus.INVITED), "member.activate"),
     "memberSuspend": (_status("memberSuspend", MemberStatus.ACTIVE), "member.suspend"),
