@@ -12,7 +12,7 @@ import hashlib
 import secrets
 import uuid
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from alliance.db import utcnow
@@ -114,7 +114,12 @@ def revoke_family(session: Session, family_id: uuid.UUID) -> None:
 
 
 def revoke_access_token(session: Session, token_id: str, expires_at: dt.datetime) -> None:
-    """Refuse the access token `token_id` from now until it expires."""
+    """Refuse the access token `token_id` from now until it expires.
+
+    Entries of tokens that have expired anyway are dropped here, so the list stays as
+    short as the number of revoked tokens still alive.
+    """
+    session.execute(delete(RevokedAccessToken).where(RevokedAccessToken.expires_at < utcnow()))
     if session.get(RevokedAccessToken, token_id) is None:
         session.add(RevokedAccessToken(token_id=token_id, expires_at=expires_at))
         session.flush()
