@@ -72,25 +72,26 @@ class KeyRing:
     def __init__(self, keys_dir: Path) -> None:
         self.keys_dir = keys_dir
         self.keys: list[StoredKey] = []
-        self.loaded_at = 0.0
+        self.refreshed_at = float("-inf")  # the first refresh on demand is always allowed
         self.reload()
 
     def reload(self) -> None:
         """Read the keys folder again (rotation adds and removes files)."""
         paths = sorted(self.keys_dir.glob("*.json")) if self.keys_dir.is_dir() else []
         self.keys = sorted((_read_key(p) for p in paths), key=lambda k: k.not_before)
-        self.loaded_at = time.monotonic()
 
     def reload_if_stale(self) -> bool:
-        """Reload unless the folder was read in the last `RELOAD_INTERVAL_SECONDS`.
+        """Reload unless this was done in the last `RELOAD_INTERVAL_SECONDS`.
 
         Called when a token names an unknown kid and when the JWKS is served, so that a
         key written by `alliance keys rotate` reaches every running instance, while a
         flood of tokens with made-up kids cannot make an instance re-read the folder
         more than once per interval. Returns whether it reloaded.
         """
-        if time.monotonic() - self.loaded_at < RELOAD_INTERVAL_SECONDS:
+        now = time.monotonic()
+        if now - self.refreshed_at < RELOAD_INTERVAL_SECONDS:
             return False
+        self.refreshed_at = now
         self.reload()
         return True
 
