@@ -16,8 +16,11 @@ from starlette.routing import Route
 from alliance.config import Environment, Settings
 from alliance.db import Database
 from alliance.health import is_database_ready
+from alliance.identity_providers.secret_box import SecretBox
 from api.graphql import AllianceGraphQL, RequireViewer
+from api.login import routes as login_routes
 from api.oauth import routes as oauth_routes
+from auth.federation import Federation
 from auth.keys import KeyRing, ensure_key
 from auth.middleware import BearerTokenBackend, on_auth_error
 from auth.oauth.server import AllianceAuthorizationServer
@@ -35,9 +38,14 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
     tokens = TokenIssuer(
         keys, issuer=settings.issuer, audience=settings.audience, ttl=settings.access_token_ttl
     )
+    secret_box = SecretBox(settings.secret_key)
     graphql = AllianceGraphQL(
-        build_schema(), database=db, graphql_ide="graphiql" if settings.graphiql else None
+        build_schema(),
+        database=db,
+        secret_box=secret_box,
+        graphql_ide="graphiql" if settings.graphiql else None,
     )
+    federation = Federation(secret_box=secret_box, callback_url=f"{settings.issuer}/auth/callback")
 
     async def healthz(_request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -65,6 +73,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *oauth_routes(oauth_server, keys, settings.issuer),
+            *login_routes(db, federation, dev_login=settings.dev_login),
         ],
         middleware=[
             Middleware(

@@ -10,20 +10,24 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from alliance.db import Database
+from alliance.identity_providers.secret_box import SecretBox
 from auth.middleware import ViewerUser, unauthorized
 from schema.context import Context
 
 
 class AllianceGraphQL(GraphQL[Context, None]):
-    def __init__(self, *args: Any, database: Database, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, database: Database, secret_box: SecretBox, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.database = database
+        self.secret_box = secret_box
 
     async def get_context(self, request: Any, response: Any) -> Context:
         user = request.scope["user"]
         if not isinstance(user, ViewerUser):  # RequireViewer lets only viewers through
             raise PermissionError("no viewer on an authenticated route")
-        return Context(viewer=user.viewer, database=self.database)
+        return Context(viewer=user.viewer, database=self.database, secret_box=self.secret_box)
 
 
 class RequireViewer:

@@ -24,6 +24,10 @@ from schema.clients.mutations.client_secret_rotate import client_secret_rotate
 from schema.clients.queries import clients
 from schema.clients.types import ClientType
 from schema.error_policy import ErrorPolicy
+from schema.identity_providers.mutations.identity_provider_register import (
+    identity_provider_register,
+)
+from schema.identity_providers.queries import identity_provider
 from schema.members.mutations.member_activate import member_activate
 from schema.members.mutations.member_invite import member_invite
 from schema.members.mutations.member_offboard import member_offboard
@@ -49,6 +53,7 @@ class Query:
     members = members
     agreement = agreement
     clients = clients
+    identity_provider = identity_provider
 
 
 @strawberry.type(description="What you can change. Each returns a payload with typed errors.")
@@ -68,6 +73,7 @@ class Mutation:
     client_create = client_create
     client_secret_rotate = client_secret_rotate
     client_revoke = client_revoke
+    identity_provider_register = identity_provider_register
 
 
 def build_schema() -> strawberry.Schema:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info as StrawberryInfo
 
 from alliance.db import Database
+from alliance.identity_providers.secret_box import SecretBox
 from sharing import Viewer
 
 
@@ -18,6 +19,7 @@ from sharing import Viewer
 class Context:
     viewer: Viewer
     database: Database
+    secret_box: SecretBox | None = None  # seals identity-provider secrets
     loaders: dict[str, Any] = field(default_factory=dict)
 
     @asynccontextmanager

@@ -20,14 +20,21 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _require_uri(uri: str) -> str:
+def is_acceptable_url(uri: str) -> bool:
+    """Absolute, no fragment or credentials, https (or http on loopback, RFC 8252 §7.3)."""
     parts = urlsplit(uri)
     host = parts.hostname or ""
     if parts.fragment or not host or parts.username or parts.password:
-        raise InvalidInput(f"Not an absolute redirect URI: {uri}", field="redirectUris")
-    # RFC 8252 §7.3 lets native apps use http on loopback; everything else needs https.
-    if parts.scheme != "https" and not (parts.scheme == "http" and _is_loopback(host)):
-        raise InvalidInput(f"A redirect URI must use https: {uri}", field="redirectUris")
+        return False
+    return parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(host))
+
+
+def _require_uri(uri: str) -> str:
+    if not is_acceptable_url(uri):
+        raise InvalidInput(
+            f"A redirect URI is absolute and uses https (http on loopback only): {uri}",
+            field="redirectUris",
+        )
     return uri
 
 

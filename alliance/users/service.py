@@ -181,3 +181,14 @@ async def of_members(
 async def by_email(session: AsyncSession, email: str) -> User | None:
     """The user with this address (for the command line and login; no viewer involved)."""
     return await session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+async def active_emails(session: AsyncSession, *, limit: int = 200) -> list[str]:
+    """Email addresses of users who may log in, sorted (the dev-only demo login lists them)."""
+    rows = await session.scalars(
+        select(User.email)
+        .where(User.status != UserStatus.DEACTIVATED)
+        .order_by(User.email)
+        .limit(limit)
+    )
+    return list(rows)

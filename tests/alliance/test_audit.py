@@ -130,7 +130,20 @@ def _client_change(operation: str) -> Case:
     return case
 
 
+async def _identity_provider_register(world: World) -> tuple[str, dict[str, Any], str]:
+    member = await world.member()
+    query = """mutation($m: ID!) { identityProviderRegister(input: {memberId: $m,
+      issuer: "https://login.brand.example", clientId: "alliance", clientSecret: "s3cret",
+      emailDomains: ["brand.example"]}) { errors { code } } }"""
+    return (
+        query,
+        {"m": to_global_id("Member", member.id)},
+        world.token(await world.admin_of(member)),
+    )
+
+
 CASES: dict[str, tuple[Case, str]] = {
+    "identityProviderRegister": (_identity_provider_register, "identity_provider.register"),
     "clientCreate": (_client_create, "client.create"),
     "clientSecretRotate": (_client_change("clientSecretRotate"), "client.secret_rotate"),
     "clientRevoke": (_client_change("clientRevoke"), "client.revoke"),

@@ -1,0 +1,27 @@
+"""Where a login may send the browser back to: relative paths of this service only."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+
+class InvalidReturnPath(ValueError):
+    """The return path would leave this service (an open redirect); the message says why."""
+
+
+def require_return_path(value: str | None) -> str:
+    """`value` if it is a path on this service (default `/`), else `InvalidReturnPath`.
+
+    Refused: absolute URLs, scheme-relative `//host`, backslashes (browsers read `/\\host`
+    as `//host`), and control characters.
+    """
+    if not value:
+        return "/"
+    if not value.startswith("/") or value.startswith("//") or "\\" in value:
+        raise InvalidReturnPath("`next` must be a path on this service, such as /oauth/authorize.")
+    if any(ord(character) < 0x20 or ord(character) == 0x7F for character in value):
+        raise InvalidReturnPath("`next` contains control characters.")
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        raise InvalidReturnPath("`next` must be a path on this service, such as /oauth/authorize.")
+    return value
