@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.fixtures.graphql",
     "tests.fixtures.idp",
     "tests.fixtures.oauth",
+    "tests.fixtures.federation",
 ]

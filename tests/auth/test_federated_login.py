@@ -1,0 +1,103 @@
+"""People log in at their member's provider (the real oidc-provider), end to end, and a
+first-party app gets our tokens by authorization code + PKCE with authlib's client."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import pytest
+from authlib.integrations.httpx_client import OAuthError  # type: ignore[import-untyped]
+from joserfc import jwt
+from sqlalchemy import select
+
+from alliance.users.models import User, UserStatus
+from tests.fixtures.federation import Federated, query_of
+from tests.fixtures.oauth import APP_REDIRECT, TOKEN_URL, third_party
+
+VIEWER = {"query": "{ viewer { kind roles scopes user { email } } }"}
+
+
+def _app(federated: Federated, **kwargs: Any) -> Any:
+    return third_party(
+        federated.app, federated.client.client_id, None, redirect_uri=APP_REDIRECT, **kwargs
+    )
+
+
+async def test_a_person_logs_in_at_their_provider_and_the_app_gets_our_tokens(
+    federated: Federated,
+) -> None:
+    verifier = secrets.token_urlsafe(48)
+    async with federated.browser() as browser:
+        first = await browser.get(federated.authorize_path(verifier))
+        assert first.status_code == 302
+        assert first.headers["location"].startswith("/login?next=%2Foauth%2Fauthorize")
+        form = await browser.get(first.headers["location"])
+        assert 'name="domain"' in form.text  # where do you work? (email domain)
+        redirect = await federated.code_for(browser, verifier)
+    assert redirect.startswith(APP_REDIRECT + "?")
+    assert set(query_of(redirect)) == {"code", "state"}
+
+    async with _app(federated) as app:
+        token = await app.fetch_token(
+            TOKEN_URL, authorization_response=redirect, code_verifier=verifier
+        )
+        assert token["token_type"] == "Bearer"
+        assert token["scope"] == "indicators:read indicators:write"
+        assert "refresh_token" in token
+        header = jwt.decode(token["access_token"], federated.world.tokens.keys.public_keys()).header
+        assert header["typ"] == "at+jwt"
+        viewer = (await app.post("/graphql", json=VIEWER)).json()["data"]["viewer"]
+    assert viewer == {
+        "kind": "USER",
+        "roles": ["ANALYST"],
+        "scopes": ["INDICATORS_READ", "INDICATORS_WRITE"],
+        "user": {"email": "alice@brand.example"},
+    }
+    async with federated.world.db.session() as session:
+        alice = await session.scalar(select(User).where(User.email == "alice@brand.example"))
+    assert alice is not None and alice.status is UserStatus.ACTIVE
+    assert (alice.external_issuer, alice.external_subject) == (federated.idp.issuer, "alice")
+
+
+async def test_refresh_tokens_rotate_and_a_reused_one_revokes_the_family(
+    federated: Federated,
+) -> None:
+    verifier = secrets.token_urlsafe(48)
+    async with federated.browser() as browser:
+        redirect = await federated.code_for(browser, verifier)
+    async with _app(federated) as app:
+        first = await app.fetch_token(
+            TOKEN_URL, authorization_response=redirect, code_verifier=verifier
+        )
+        second = await app.refresh_token(TOKEN_URL, refresh_token=first["refresh_token"])
+        assert second["refresh_token"] != first["refresh_token"]
+        assert (await app.post("/graphql", json=VIEWER)).status_code == 200
+
+        with pytest.raises(OAuthError, match="invalid_grant"):
+            await app.refresh_token(TOKEN_URL, refresh_token=first["refresh_token"])
+        # The reuse revoked the whole family: the newest refresh and access tokens too.
+        with pytest.raises(OAuthError, match="invalid_grant"):
+            await app.refresh_token(TOKEN_URL, refresh_token=second["refresh_token"])
+        app.token = second
+        refused = await app.post("/graphql", json=VIEWER)
+    assert refused.status_code == 401
+
+
+async def test_a_replayed_code_is_refused_and_revokes_what_it_gave(
+    federated: Federated,
+) -> None:
+    verifier = secrets.token_urlsafe(48)
+    async with federated.browser() as browser:
+        redirect = await federated.code_for(browser, verifier)
+    async with _app(federated) as app:
+        token = await app.fetch_token(
+            TOKEN_URL, authorization_response=redirect, code_verifier=verifier
+        )
+        with pytest.raises(OAuthError, match="invalid_grant"):
+            await app.fetch_token(
+                TOKEN_URL, authorization_response=redirect, code_verifier=verifier
+            )
+        assert (await app.post("/graphql", json=VIEWER)).status_code == 401
+        with pytest.raises(OAuthError, match="invalid_grant"):
+            await app.refresh_token(TOKEN_URL, refresh_token=token["refresh_token"])
