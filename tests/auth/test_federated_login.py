@@ -56,7 +56,8 @@ async def test_a_person_logs_in_at_their_provider_and_the_app_gets_our_tokens(
     }
     async with federated.world.db.session() as session:
         alice = await session.scalar(select(User).where(User.email == "alice@brand.example"))
-    assert alice is not None and alice.status is UserStatus.ACTIVE
+    assert alice is not None
+    assert alice.status is UserStatus.ACTIVE
     assert (alice.external_issuer, alice.external_subject) == (federated.idp.issuer, "alice")
 
 
