@@ -81,8 +81,12 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
     INCLUDE_NEW_REFRESH_TOKEN = True
 
     def authenticate_refresh_token(self, refresh_token: str) -> RefreshRecord | None:
-        row = oauth_service.usable_refresh_token(current_session(), refresh_token)
-        return RefreshRecord(row) if row is not None else None
+        # A deactivated or suspended person's refresh token is invalid (invalid_grant).
+        session = current_session()
+        row = oauth_service.usable_refresh_token(session, refresh_token)
+        if row is None or not oauth_service.is_user_active(session, row.user_id):
+            return None
+        return RefreshRecord(row)
 
     def authenticate_user(self, refresh_token: RefreshRecord) -> User | None:
         return active_user(refresh_token.row.user_id)
