@@ -25,7 +25,9 @@ run: install
 	@echo
 	@$(BIN)/alliance token --user analyst@maison-lumiere.example --ttl 3600 --curl
 	@echo
-	$(BIN)/alliance serve
+	@echo "Or log in as any demo user (dev only, no identity provider): http://127.0.0.1:8000/login/dev"
+	@echo
+	ALLIANCE_DEV_LOGIN=1 $(BIN)/alliance serve
 
 test: install
 	$(BIN)/pytest

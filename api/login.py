@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import html
 import uuid
-from urllib.parse import parse_qsl
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -17,9 +15,7 @@ from alliance.db import Database
 from alliance.errors import AllianceError
 from alliance.identity_providers import login as login_service
 from alliance.identity_providers import service as provider_service
-from alliance.identity_providers.models import IdentityProvider
-from alliance.users import service as user_service
-from alliance.users.models import User, UserStatus
+from alliance.identity_providers.models import SECRETARIAT, IdentityProvider
 from api.oauth import SESSION_USER
 from auth.federation import Federation, FederationFailed
 from auth.return_paths import InvalidReturnPath, require_return_path
@@ -31,7 +27,7 @@ LOGIN_FORM = """<!doctype html><title>Log in to the alliance</title>
 <button>Continue at your company's login</button></form>"""
 
 
-def _error(status: int, error: str, description: str) -> JSONResponse:
+def error_response(status: int, error: str, description: str) -> JSONResponse:
     return JSONResponse({"error": error, "error_description": description}, status_code=status)
 
 
@@ -45,7 +41,7 @@ def _member_id(value: str) -> uuid.UUID | None:
         return None
 
 
-def _signed_in(request: Request, user_id: uuid.UUID, next_path: str) -> Response:
+def signed_in(request: Request, user_id: uuid.UUID, next_path: str) -> Response:
     # A new session: nothing of the login's state survives into the signed-in one.
     request.session.clear()
     request.session[SESSION_USER] = str(user_id)
@@ -60,8 +56,8 @@ class LoginEndpoints:
         self.federation = federation
 
     async def _provider(self, member: str | None, domain: str | None) -> IdentityProvider | None:
-        member_id = _member_id(member) if member else None
-        if member and member_id is None:
+        member_id = _member_id(member) if member and member != SECRETARIAT else None
+        if member and member != SECRETARIAT and member_id is None:
             return None
         async with self.database.session() as session:
             return await provider_service.for_login(session, member_id=member_id, domain=domain)
@@ -71,26 +67,28 @@ class LoginEndpoints:
         try:
             next_path = require_return_path(params.get("next"))
         except InvalidReturnPath as error:
-            return _error(400, "invalid_request", str(error))
+            return error_response(400, "invalid_request", str(error))
         if not params.get("member") and not params.get("domain"):
             return HTMLResponse(LOGIN_FORM.format(next=html.escape(next_path, quote=True)))
         provider = await self._provider(params.get("member"), params.get("domain"))
         if provider is None:
-            return _error(404, "unknown_identity_provider", "No login is set up for this.")
+            return error_response(404, "unknown_identity_provider", "No login is set up for this.")
         request.session["login"] = {"provider": str(provider.id), "next": next_path}
         try:
             return await self.federation.start(request, provider)
         except FederationFailed as error:
-            return _error(502, "temporarily_unavailable", str(error))
+            return error_response(502, "temporarily_unavailable", str(error))
 
     async def callback(self, request: Request) -> Response:
         started = request.session.get("login")
         if not isinstance(started, dict):
-            return _error(400, "invalid_request", "No login is in progress in this browser.")
+            return error_response(
+                400, "invalid_request", "No login is in progress in this browser."
+            )
         async with self.database.session() as session:
             provider = await session.get(IdentityProvider, uuid.UUID(started["provider"]))
         if provider is None:
-            return _error(400, "invalid_request", "This login's provider is gone.")
+            return error_response(400, "invalid_request", "This login's provider is gone.")
         try:
             identity = await self.federation.finish(request, provider)
             async with self.database.transaction() as session:
@@ -99,61 +97,27 @@ class LoginEndpoints:
                 )
         except FederationFailed as error:
             request.session.clear()
-            return _error(400, "login_failed", str(error))
+            return error_response(400, "login_failed", str(error))
         except AllianceError as error:
             request.session.clear()
-            return _error(403, "access_denied", error.message)
-        return _signed_in(request, user.id, started["next"])
+            return error_response(403, "access_denied", error.message)
+        return signed_in(request, user.id, started["next"])
 
     async def logout(self, request: Request) -> Response:
         try:
             next_path = require_return_path(request.query_params.get("next"))
         except InvalidReturnPath as error:
-            return _error(400, "invalid_request", str(error))
+            return error_response(400, "invalid_request", str(error))
         request.session.clear()
         return RedirectResponse(next_path, status_code=302)
 
-    async def dev_login(self, request: Request) -> Response:
-        """Dev only: log in as any active user, no identity provider asked."""
-        form = dict(parse_qsl((await request.body()).decode())) if request.method == "POST" else {}
-        try:
-            next_path = require_return_path(form.get("next") or request.query_params.get("next"))
-        except InvalidReturnPath as error:
-            return _error(400, "invalid_request", str(error))
-        async with self.database.session() as session:
-            if request.method == "POST":
-                user = await _active_user_by_email(session, form.get("email", ""))
-                if user is None:
-                    return _error(403, "access_denied", "No active user with this email.")
-                return _signed_in(request, user.id, next_path)
-            emails = await user_service.active_emails(session)
-        safe_next = html.escape(next_path, quote=True)
-        forms = "".join(DEV_FORM.format(email=html.escape(e), next=safe_next) for e in emails)
-        return HTMLResponse(DEV_PAGE.format(forms=forms))
 
-
-async def _active_user_by_email(session: AsyncSession, email: str) -> User | None:
-    try:
-        user = await user_service.by_email(session, email)
-    except AllianceError:
-        return None
-    return user if user is not None and user.status is not UserStatus.DEACTIVATED else None
-
-
-def routes(database: Database, federation: Federation, *, dev_login: bool) -> list[BaseRoute]:
-    """The login routes; `/login/dev` only where `dev_login` is on (never in production)."""
+def routes(database: Database, federation: Federation) -> list[BaseRoute]:
+    """/login, /auth/callback and /logout."""
     endpoints = LoginEndpoints(database, federation)
     result: list[BaseRoute] = [
         Route("/login", endpoints.login),
         Route("/auth/callback", endpoints.callback),
         Route("/logout", endpoints.logout, methods=["GET", "POST"]),
     ]
-    if dev_login:
-        result.append(Route("/login/dev", endpoints.dev_login, methods=["GET", "POST"]))
     return result
-
-
-DEV_PAGE = """<!doctype html><title>Demo login (dev only)</title><h1>Log in as a demo user</h1>
-<p>Dev environment only: no identity provider is asked.</p>{forms}"""
-DEV_FORM = """<form method="post" action="/login/dev"><input type="hidden" name="email"
-value="{email}"><input type="hidden" name="next" value="{next}"><button>{email}</button></form>"""

@@ -254,3 +254,23 @@ async def test_an_id_token_of_the_members_provider_is_not_an_access_token(
         response = await app.post("/graphql", json=VIEWER)
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+# -- the login's own protocol checks -------------------------------------------------------
+
+
+async def test_a_callback_with_a_forged_state_or_no_login_in_progress_is_refused(
+    federated: Federated,
+) -> None:
+    async with federated.browser() as browser:
+        nothing_started = await browser.get("/auth/callback?code=abc&state=xyz")
+        assert nothing_started.status_code == 400
+        started = await browser.get("/login?domain=brand.example")
+        assert started.headers["location"].startswith(federated.idp.issuer)
+        sent = query_of(started.headers["location"])
+        assert sent["code_challenge_method"] == "S256"
+        assert sent["nonce"]
+        assert sent["state"]
+        forged = await browser.get("/auth/callback?code=abc&state=forged")
+    assert forged.status_code == 400
+    assert forged.json()["error"] == "login_failed"
