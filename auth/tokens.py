@@ -85,6 +85,8 @@ class TokenIssuer:
         ttl: int | None = None,
     ) -> str:
         """A signed access token for the principal, valid `ttl` seconds (default: setting)."""
+        # A rotated key starts signing here without a restart (re-read at most every 5 s).
+        self.keys.reload_if_stale()
         key = self.keys.signing_key()
         now = int(dt.datetime.now(dt.UTC).timestamp())
         claims = {

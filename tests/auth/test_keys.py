@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import httpx
+from joserfc import jwt
 
 from alliance.config import Environment, Settings
 from alliance.db import Database
@@ -74,6 +75,13 @@ async def test_a_running_instance_accepts_tokens_of_a_key_rotated_in_after_it_st
         assert response.status_code == 200, response.text
         published = (await client.get("/.well-known/jwks.json")).json()["keys"]
     assert {k["kid"] for k in published} == _kids(tmp_path)
+    # And the instance itself now signs with the new key, without a restart.
+    minted = app.state.tokens.mint(
+        kind=PrincipalKind.USER, principal_id=user.id, client_id="alliance-cli", scopes=[]
+    )
+    assert jwt.decode(minted, elsewhere.keys.public_keys()).header["kid"] == (
+        elsewhere.keys.signing_key().kid
+    )
 
 
 def test_reloads_on_demand_are_rate_limited(tmp_path: Path) -> None:
