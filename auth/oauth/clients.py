@@ -35,12 +35,14 @@ class OAuthClient(ClientMixin):
         uris = self.model.redirect_uris
         return uris[0] if len(uris) == 1 else None
 
-    def get_allowed_scope(self, scope: str | None) -> str:
-        """The requested scopes this client holds; all of them when none are requested."""
+    def get_allowed_scope(self, scope: str | None) -> str | None:
+        """The requested scopes this client holds (all of them when none are requested);
+        None, which authlib answers with `invalid_scope`, when it holds none of them."""
         allowed = set(self.model.scopes)
         if not scope:
             return " ".join(sorted(allowed))
-        return " ".join(sorted(s for s in scope.split() if s in allowed))
+        granted = sorted(s for s in scope.split() if s in allowed)
+        return " ".join(granted) if granted else None
 
     def check_redirect_uri(self, redirect_uri: str) -> bool:
         # Exact string comparison (RFC 9700 §4.1.3): no prefixes, no wildcards.

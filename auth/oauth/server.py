@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from authlib.oauth2.rfc6749 import AuthorizationServer, JsonRequest
+from authlib.oauth2.rfc6749 import AuthorizationServer, InvalidScopeError, JsonRequest
 from sqlalchemy.orm import Session
 from starlette.responses import JSONResponse, Response
 
@@ -117,6 +117,8 @@ class AllianceAuthorizationServer(AuthorizationServer):
         if user is not None:
             allowed &= scopes_for_roles(user.role_set)
         scopes = granted_scopes(_scopes(scope), allowed)
+        if scope and not scopes:
+            raise InvalidScopeError("None of the requested scopes can be granted.")
         kind, principal = (
             (PrincipalKind.USER, user.id) if user else (PrincipalKind.CLIENT, client.model.id)
         )

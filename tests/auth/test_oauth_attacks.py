@@ -16,7 +16,7 @@ from authlib.integrations.httpx_client import (  # type: ignore[import-untyped]
 
 from alliance.members import service as member_service
 from alliance.users import service as user_service
-from sharing import SYSTEM_VIEWER, Scope
+from sharing import SYSTEM_VIEWER, Role, Scope
 from tests.fixtures.federation import Federated, query_of
 from tests.fixtures.idp import DEFAULT_CLIENT
 from tests.fixtures.oauth import APP_REDIRECT, TOKEN_URL, register, third_party
@@ -55,11 +55,75 @@ async def test_authorization_without_s256_pkce_is_refused(
     federated: Federated, challenge: dict[str, str], message: str
 ) -> None:
     async with federated.browser() as browser:
-        redirect = await federated.code_for(browser, None, **challenge)  # type: ignore[arg-type]
+        redirect = await federated.code_for(browser, None, **challenge)
     answer = query_of(redirect)
     assert answer["error"] == "invalid_request"
     assert message in answer["error_description"]
     assert "code" not in answer
+
+
+async def test_pkce_is_required_of_confidential_apps_too(federated: Federated) -> None:
+    confidential, secret = await register(
+        federated.world.db,
+        federated.member,
+        [Scope.INDICATORS_READ],
+        redirect_uris=[APP_REDIRECT],
+    )
+    assert secret is not None
+    async with federated.browser() as browser:
+        refused = await federated.code_for(browser, None, client_id=confidential.client_id)
+        assert query_of(refused)["error"] == "invalid_request"
+        verifier = secrets.token_urlsafe(48)
+        redirect = await federated.code_for(
+            browser, verifier, client_id=confidential.client_id, scope="indicators:read"
+        )
+    async with third_party(
+        federated.app, confidential.client_id, secret, redirect_uri=APP_REDIRECT
+    ) as app:
+        with pytest.raises(OAuthError, match="invalid_request"):
+            await app.fetch_token(TOKEN_URL, authorization_response=redirect)
+        token = await app.fetch_token(
+            TOKEN_URL, authorization_response=redirect, code_verifier=verifier
+        )
+    assert token["scope"] == "indicators:read"
+
+
+async def test_an_app_asking_only_for_scopes_it_does_not_hold_gets_invalid_scope(
+    federated: Federated,
+) -> None:
+    async with federated.browser() as browser:
+        redirect = await federated.code_for(
+            browser, secrets.token_urlsafe(48), scope="members:manage"
+        )
+    assert query_of(redirect)["error"] == "invalid_scope"
+
+
+async def test_a_persons_token_carries_only_what_their_roles_allow(federated: Federated) -> None:
+    federated.idp.add_account("rita", email="rita@brand.example", email_verified=True)
+    await federated.world.user(federated.member, Role.READ_ONLY, email="rita@brand.example")
+    verifier = secrets.token_urlsafe(48)
+    async with federated.browser() as browser:
+        response = await federated.authorize(browser, verifier, email="rita@brand.example")
+    async with _app(federated) as app:
+        token = await app.fetch_token(
+            TOKEN_URL, authorization_response=response.headers["location"], code_verifier=verifier
+        )
+    assert token["scope"] == "indicators:read"  # the app also holds indicators:write
+
+
+async def test_a_revoked_refresh_token_takes_its_family_with_it(federated: Federated) -> None:
+    token = await _tokens(federated)
+    async with _app(federated) as app:
+        revoked = await app.revoke_token(
+            "http://testserver/oauth/revoke",
+            token["refresh_token"],
+            token_type_hint="refresh_token",
+        )
+        assert revoked.status_code == 200
+        with pytest.raises(OAuthError, match="invalid_grant"):
+            await app.refresh_token(TOKEN_URL, refresh_token=token["refresh_token"])
+        app.token = token
+        assert (await app.post("/graphql", json=VIEWER)).status_code == 401
 
 
 async def test_a_code_without_its_verifier_or_with_a_wrong_one_is_refused(

@@ -55,6 +55,11 @@ async def test_scopes_the_client_does_not_hold_are_not_granted(
         assert token["scope"] == "indicators:read"
         with pytest.raises(OAuthError, match="invalid_scope"):
             await oauth.fetch_token(TOKEN_URL, grant_type="client_credentials", scope="root")
+        # Only scopes it does not hold: refused, rather than a token with all or none.
+        with pytest.raises(OAuthError, match="invalid_scope"):
+            await oauth.fetch_token(
+                TOKEN_URL, grant_type="client_credentials", scope="indicators:write"
+            )
 
 
 @pytest.mark.parametrize("state", ["wrong secret", "revoked", "suspended member"])
