@@ -4,7 +4,6 @@ first-party app gets our tokens by authorization code + PKCE with authlib's clie
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 import pytest
 from authlib.integrations.httpx_client import OAuthError  # type: ignore[import-untyped]
@@ -13,15 +12,9 @@ from sqlalchemy import select
 
 from alliance.users.models import User, UserStatus
 from tests.fixtures.federation import Federated, query_of
-from tests.fixtures.oauth import APP_REDIRECT, TOKEN_URL, third_party
+from tests.fixtures.oauth import APP_REDIRECT, TOKEN_URL
 
 VIEWER = {"query": "{ viewer { kind roles scopes user { email } } }"}
-
-
-def _app(federated: Federated, **kwargs: Any) -> Any:
-    return third_party(
-        federated.app, federated.client.client_id, None, redirect_uri=APP_REDIRECT, **kwargs
-    )
 
 
 async def test_a_person_logs_in_at_their_provider_and_the_app_gets_our_tokens(
@@ -38,7 +31,7 @@ async def test_a_person_logs_in_at_their_provider_and_the_app_gets_our_tokens(
     assert redirect.startswith(APP_REDIRECT + "?")
     assert set(query_of(redirect)) == {"code", "state"}
 
-    async with _app(federated) as app:
+    async with federated.app_client() as app:
         token = await app.fetch_token(
             TOKEN_URL, authorization_response=redirect, code_verifier=verifier
         )
@@ -67,7 +60,7 @@ async def test_refresh_tokens_rotate_and_a_reused_one_revokes_the_family(
     verifier = secrets.token_urlsafe(48)
     async with federated.browser() as browser:
         redirect = await federated.code_for(browser, verifier)
-    async with _app(federated) as app:
+    async with federated.app_client() as app:
         first = await app.fetch_token(
             TOKEN_URL, authorization_response=redirect, code_verifier=verifier
         )
@@ -91,7 +84,7 @@ async def test_a_replayed_code_is_refused_and_revokes_what_it_gave(
     verifier = secrets.token_urlsafe(48)
     async with federated.browser() as browser:
         redirect = await federated.code_for(browser, verifier)
-    async with _app(federated) as app:
+    async with federated.app_client() as app:
         token = await app.fetch_token(
             TOKEN_URL, authorization_response=redirect, code_verifier=verifier
         )
