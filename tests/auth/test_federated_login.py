@@ -4,6 +4,7 @@ first-party app gets our tokens by authorization code + PKCE with authlib's clie
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlencode
 
 import pytest
 from authlib.integrations.httpx_client import OAuthError  # type: ignore[import-untyped]
@@ -11,8 +12,11 @@ from joserfc import jwt
 from sqlalchemy import select
 
 from alliance.users.models import User, UserStatus
+from sharing import Role, Scope
 from tests.fixtures.federation import Federated, query_of
+from tests.fixtures.idp import DEFAULT_CLIENT
 from tests.fixtures.oauth import APP_REDIRECT, TOKEN_URL
+from tests.fixtures.oauth import register as register_client
 
 VIEWER = {"query": "{ viewer { kind roles scopes user { email } } }"}
 
@@ -95,3 +99,36 @@ async def test_a_replayed_code_is_refused_and_revokes_what_it_gave(
         assert (await app.post("/graphql", json=VIEWER)).status_code == 401
         with pytest.raises(OAuthError, match="invalid_grant"):
             await app.refresh_token(TOKEN_URL, refresh_token=token["refresh_token"])
+
+
+async def test_the_secretariat_logs_in_at_its_own_provider(federated: Federated) -> None:
+    world = federated.world
+    admin = await world.alliance_admin()
+    await world.user(None, Role.ALLIANCE_ADMIN, email="sam@alliance.example")
+    federated.idp.add_account("sam", email="sam@alliance.example", email_verified=True)
+    register = """mutation($input: IdentityProviderRegisterInput!) {
+      identityProviderRegister(input: $input) {
+        errors { code } identityProvider { loginUrl } } }"""
+    values = {
+        "memberId": None,
+        "issuer": federated.idp.issuer,
+        "clientId": DEFAULT_CLIENT.client_id,
+        "clientSecret": DEFAULT_CLIENT.client_secret,
+        "emailDomains": ["alliance.example"],
+    }
+    data = await federated.api.query(register, {"input": values}, token=world.token(admin))
+    login_url = data["identityProviderRegister"]["identityProvider"]["loginUrl"]
+    assert login_url == "/login?member=secretariat"
+    console, _ = await register_client(
+        world.db, None, [Scope.ALLIANCE_ADMIN, Scope.MEMBERS_MANAGE], redirect_uris=[APP_REDIRECT]
+    )
+    async with federated.browser() as browser:
+        path = federated.authorize_path(
+            "v" * 43, client_id=console.client_id, scope="alliance:admin"
+        )
+        start = f"http://testserver{login_url}&{urlencode({'next': path})}"
+        callback = await federated.idp.acomplete_login(browser, start, login="sam@alliance.example")
+        signed_in = await browser.get(callback)
+        assert signed_in.headers["location"] == path
+        redirect = (await browser.get(path)).headers["location"]
+    assert set(query_of(redirect)) == {"code", "state"}
