@@ -96,6 +96,7 @@ class KeyRing:
         return True
 
     def has_kid(self, kid: object) -> bool:
+        """Whether a key with this kid is in the ring."""
         return any(k.kid == kid for k in self.keys)
 
     def signing_key(self, now: dt.datetime | None = None) -> StoredKey:

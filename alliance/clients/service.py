@@ -89,6 +89,7 @@ async def create(
 
 
 def new_secret() -> str:
+    """A client secret: 256 random bits, URL-safe."""
     return secrets.token_urlsafe(32)
 
 

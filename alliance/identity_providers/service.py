@@ -23,6 +23,7 @@ _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z
 
 
 def owner_key(member_id: uuid.UUID | None) -> str:
+    """The unique owner of a registration: the member id, or `secretariat`."""
     return SECRETARIAT if member_id is None else str(member_id)
 
 

@@ -42,6 +42,7 @@ def as_utc(moment: dt.datetime) -> dt.datetime:
 
 
 def is_expired(expires_at: dt.datetime) -> bool:
+    """Whether the moment has passed."""
     return as_utc(expires_at) <= utcnow()
 
 
@@ -70,6 +71,7 @@ def redeemable_code(
 
 
 def mark_code_used(session: Session, row: AuthorizationCode) -> None:
+    """Spend the code: a second use is a replay (see `redeemable_code`)."""
     row.used_at = utcnow()
 
 
@@ -126,6 +128,7 @@ def revoke_access_token(session: Session, token_id: str, expires_at: dt.datetime
 
 
 def is_access_token_revoked(session: Session, token_id: str) -> bool:
+    """Whether the access token `token_id` was revoked (RFC 7009) before it expired."""
     return session.get(RevokedAccessToken, token_id) is not None
 
 

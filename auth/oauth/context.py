@@ -20,8 +20,10 @@ def current_session() -> Session:
 
 
 def bind_session(session: Session) -> object:
+    """Make `session` current; returns what `unbind_session` needs to undo it."""
     return _session.set(session)
 
 
 def unbind_session(token: object) -> None:
+    """Undo `bind_session`."""
     _session.reset(token)  # type: ignore[arg-type]
