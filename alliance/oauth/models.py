@@ -28,7 +28,7 @@ class AuthorizationCode(UuidPrimaryKey, Base):
     code_challenge: Mapped[str] = mapped_column(String(128))
     code_challenge_method: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
     used_at: Mapped[dt.datetime | None]
 
 
@@ -45,7 +45,7 @@ class RefreshToken(UuidPrimaryKey, Base):
     access_token_id: Mapped[str] = mapped_column(String(64))
     access_expires_at: Mapped[dt.datetime]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
     used_at: Mapped[dt.datetime | None]
     revoked_at: Mapped[dt.datetime | None]
 

@@ -22,6 +22,7 @@ from alliance.users.models import User, UserStatus
 from sharing import MemberStatus
 
 CODE_TTL = dt.timedelta(minutes=2)
+KEEP_EXPIRED = dt.timedelta(days=1)
 ACTIVE_MEMBER_STATUSES = frozenset({MemberStatus.INVITED, MemberStatus.ACTIVE})
 
 
@@ -47,7 +48,13 @@ def is_expired(expires_at: dt.datetime) -> bool:
 
 
 def save_code(session: Session, *, code: str, **fields: object) -> AuthorizationCode:
-    """Store a new authorization code (hashed), valid for `CODE_TTL`."""
+    """Store a new authorization code (hashed), valid for `CODE_TTL`.
+
+    Codes that expired a day ago go: long enough to detect a late replay of a stolen code.
+    """
+    session.execute(
+        delete(AuthorizationCode).where(AuthorizationCode.expires_at < utcnow() - KEEP_EXPIRED)
+    )
     row = AuthorizationCode(code_hash=token_hash(code), expires_at=utcnow() + CODE_TTL, **fields)
     session.add(row)
     session.flush()
@@ -76,7 +83,10 @@ def mark_code_used(session: Session, row: AuthorizationCode) -> None:
 
 
 def save_refresh_token(session: Session, *, token: str, **fields: object) -> RefreshToken:
-    """Store a refresh token (hashed) of a family."""
+    """Store a refresh token (hashed) of a family; drop tokens that expired a day ago."""
+    session.execute(
+        delete(RefreshToken).where(RefreshToken.expires_at < utcnow() - KEEP_EXPIRED)
+    )
     row = RefreshToken(token_hash=token_hash(token), **fields)
     session.add(row)
     session.flush()
