@@ -12,7 +12,7 @@ import hashlib
 import secrets
 import uuid
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Delete, delete, select, update
 from sqlalchemy.orm import Session
 
 from alliance.db import utcnow
@@ -47,13 +47,21 @@ def is_expired(expires_at: dt.datetime) -> bool:
     return as_utc(expires_at) <= utcnow()
 
 
+def _purge(session: Session, statement: Delete) -> None:
+    # No synchronisation with rows loaded in this session: SQLAlchemy would compare them in
+    # Python, and SQLite hands back naive datetimes that cannot be compared with aware ones.
+    # What is purged is long expired, so no request works with those rows.
+    session.execute(statement.execution_options(synchronize_session=False))
+
+
 def save_code(session: Session, *, code: str, **fields: object) -> AuthorizationCode:
     """Store a new authorization code (hashed), valid for `CODE_TTL`.
 
     Codes that expired a day ago go: long enough to detect a late replay of a stolen code.
     """
-    session.execute(
-        delete(AuthorizationCode).where(AuthorizationCode.expires_at < utcnow() - KEEP_EXPIRED)
+    _purge(
+        session,
+        delete(AuthorizationCode).where(AuthorizationCode.expires_at < utcnow() - KEEP_EXPIRED),
     )
     row = AuthorizationCode(code_hash=token_hash(code), expires_at=utcnow() + CODE_TTL, **fields)
     session.add(row)
@@ -84,9 +92,7 @@ def mark_code_used(session: Session, row: AuthorizationCode) -> None:
 
 def save_refresh_token(session: Session, *, token: str, **fields: object) -> RefreshToken:
     """Store a refresh token (hashed) of a family; drop tokens that expired a day ago."""
-    session.execute(
-        delete(RefreshToken).where(RefreshToken.expires_at < utcnow() - KEEP_EXPIRED)
-    )
+    _purge(session, delete(RefreshToken).where(RefreshToken.expires_at < utcnow() - KEEP_EXPIRED))
     row = RefreshToken(token_hash=token_hash(token), **fields)
     session.add(row)
     session.flush()
@@ -131,7 +137,7 @@ def revoke_access_token(session: Session, token_id: str, expires_at: dt.datetime
     Entries of tokens that have expired anyway are dropped here, so the list stays as
     short as the number of revoked tokens still alive.
     """
-    session.execute(delete(RevokedAccessToken).where(RevokedAccessToken.expires_at < utcnow()))
+    _purge(session, delete(RevokedAccessToken).where(RevokedAccessToken.expires_at < utcnow()))
     if session.get(RevokedAccessToken, token_id) is None:
         session.add(RevokedAccessToken(token_id=token_id, expires_at=expires_at))
         session.flush()
