@@ -18,7 +18,6 @@ from auth.oauth.requests import StarletteOAuth2Request, oauth2_request
 from auth.oauth.server import AllianceAuthorizationServer
 
 SESSION_USER = "user_id"
-NO_STORE = {"Cache-Control": "no-store"}
 
 
 def _authorize(
