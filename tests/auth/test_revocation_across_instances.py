@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+from authlib.integrations.httpx_client import OAuth2Client  # type: ignore[import-untyped]
 
 from tests.fixtures.servers import base_env, run, scratch_postgresql, serving
 
@@ -60,14 +61,11 @@ def _assert_refused_within_deadline(base: str, token: str) -> None:
 
 
 def _client_token(base: str, client_id: str, secret: str) -> str:
-    response = httpx.post(
-        f"{base}/oauth/token",
-        data={"grant_type": "client_credentials"},
-        auth=(client_id, secret),
-        timeout=10,
-    )
-    assert response.status_code == 200, response.text
-    token: str = response.json()["access_token"]
+    """A member system's token from a running instance, through authlib's OAuth client."""
+    with OAuth2Client(client_id=client_id, client_secret=secret, timeout=10) as system:
+        token: str = system.fetch_token(f"{base}/oauth/token", grant_type="client_credentials")[
+            "access_token"
+        ]
     return token
 
 
