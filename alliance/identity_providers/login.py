@@ -19,7 +19,7 @@ from alliance.identity_providers.models import IdentityProvider
 from alliance.members.models import Member
 from alliance.users import service as user_service
 from alliance.users.models import User, UserStatus
-from sharing import SYSTEM_VIEWER, MemberStatus, Role
+from sharing import SYSTEM_VIEWER, MemberStatus, PrincipalKind, Role, Viewer
 
 MEMBER_STATUSES_THAT_LOG_IN = frozenset({MemberStatus.INVITED, MemberStatus.ACTIVE})
 
@@ -104,4 +104,25 @@ async def user_for_identity(
     _require_same_person(user, provider, identity)
     user.external_issuer, user.external_subject = identity.issuer, identity.subject
     user.status = UserStatus.ACTIVE
+    audit_service.record(
+        session,
+        viewer=_as_viewer(user),
+        action="user.login",
+        target_type="User",
+        target_id=user.id,
+        target_member_id=user.member_id,
+        details={"issuer": identity.issuer},
+    )
     return user
+
+
+def _as_viewer(user: User) -> Viewer:
+    # The person is the actor of their own login; no token exists yet, so no scopes.
+    return Viewer(
+        kind=PrincipalKind.USER,
+        principal_id=user.id,
+        member_id=user.member_id,
+        region=None,
+        roles=user.role_set,
+        scopes=frozenset(),
+    )

@@ -56,6 +56,7 @@ async def test_a_person_logs_in_at_their_provider_and_the_app_gets_our_tokens(
     assert alice is not None
     assert alice.status is UserStatus.ACTIVE
     assert (alice.external_issuer, alice.external_subject) == (federated.idp.issuer, "alice")
+    assert "user.login" in await federated.world.audit_actions()
 
 
 async def test_refresh_tokens_rotate_and_a_reused_one_revokes_the_family(
