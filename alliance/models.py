@@ -1,11 +1,13 @@
 """Every ORM model, imported once so that the metadata (and alembic) sees them all."""
 
 from alliance.agreements.models import Agreement, AgreementAcceptance
-from alliance.audit.models import AuditEvent
+from alliance.audit.models import AuditEvent, ReadEvent
 from alliance.brands.models import Brand
 from alliance.clients.models import Client
 from alliance.db import Base
+from alliance.indicators.models import Indicator, Link, Sighting
 from alliance.members.models import DataDisposition, Member
+from alliance.policies.models import MemberPolicyVersion
 from alliance.regions.models import Region
 from alliance.users.models import User, UserStatus
 
@@ -17,8 +19,13 @@ __all__ = [
     "Brand",
     "Client",
     "DataDisposition",
+    "Indicator",
+    "Link",
     "Member",
+    "MemberPolicyVersion",
+    "ReadEvent",
     "Region",
+    "Sighting",
     "User",
     "UserStatus",
 ]

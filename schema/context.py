@@ -22,13 +22,16 @@ class Context:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        """A session of its own: sibling resolvers run concurrently and must not share one."""
-        async with self.database.session() as session:
+        """A viewer session of its own: sibling resolvers run concurrently and must not share one.
+
+        Every read of shareable data through it is filtered for the viewer (sharing/).
+        """
+        async with self.database.viewer_session(self.viewer) as session:
             yield session
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        async with self.database.transaction() as session:
+        async with self.database.viewer_transaction(self.viewer) as session:
             yield session
 
 
