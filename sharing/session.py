@@ -12,12 +12,14 @@ no option widens a read beyond the viewer's grants.
 
 from __future__ import annotations
 
-from sqlalchemy import event, false
+from typing import Any
+
+from sqlalchemy import Result, event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from sharing.policy import ViewerFacts
-from sharing.predicate import Reach, visible_to
+from sharing.predicate import Reach, bound_visible, viewer_parameters
 from sharing.principals import Viewer
 from sharing.storage import shareable_models
 
@@ -30,18 +32,26 @@ class ViewerSession(Session):
 
 
 @event.listens_for(ViewerSession, "do_orm_execute")
-def _filter_shareable(state: ORMExecuteState) -> None:
+def _filter_shareable(state: ORMExecuteState) -> Result[Any] | None:
     if not state.is_select or state.is_column_load:
-        return
+        return None
     facts = state.session.info.get(_VIEWER)
     reach = Reach(state.execution_options.get(REACH_OPTION, Reach.LIST))
-    options = []
-    for model in shareable_models():
-        criteria = (
-            false() if not isinstance(facts, ViewerFacts) else visible_to(model, facts, reach)
+    state.statement = state.statement.options(
+        *(
+            with_loader_criteria(
+                model,
+                bound_visible(reach),
+                include_aliases=True,
+                track_closure_variables=False,  # closure-free: the same SQL for every viewer
+            )
+            for model in shareable_models()
         )
-        options.append(with_loader_criteria(model, criteria, include_aliases=True))
-    state.statement = state.statement.options(*options)
+    )
+    viewer = facts if isinstance(facts, ViewerFacts) else None  # no viewer: nothing
+    if state.parameters is None:
+        state.parameters = {}  # invoke_statement merges into the statement's own
+    return state.invoke_statement(params=viewer_parameters(viewer))
 
 
 def viewer_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, delete, insert, select
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Uuid, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped
 
@@ -68,7 +68,7 @@ def register_shareable(model: type[Shareable]) -> AudienceTables:
     grants = Table(
         f"{name}_grants",
         table.metadata,
-        Column("record_id", ForeignKey(table.c.id, ondelete="CASCADE"), primary_key=True),
+        Column("record_id", Uuid(), ForeignKey(table.c.id, ondelete="CASCADE"), primary_key=True),
         Column("target_kind", String(16), primary_key=True),
         Column("target_key", String(64), primary_key=True),
         Column("level", String(16), nullable=False),
@@ -78,8 +78,8 @@ def register_shareable(model: type[Shareable]) -> AudienceTables:
     excludes = Table(
         f"{name}_excludes",
         table.metadata,
-        Column("record_id", ForeignKey(table.c.id, ondelete="CASCADE"), primary_key=True),
-        Column("member_id", table.c.owner_member_id.type, primary_key=True),
+        Column("record_id", Uuid(), ForeignKey(table.c.id, ondelete="CASCADE"), primary_key=True),
+        Column("member_id", Uuid(), primary_key=True),
     )
     tables = AudienceTables(grants=grants, excludes=excludes)
     _REGISTRY[model] = tables

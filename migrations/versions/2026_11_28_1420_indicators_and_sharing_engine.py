@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0001
-Create Date: 2026-11-28 14:19:49.850338
+Create Date: 2026-11-28 14:20:17.251460
 """
 
 from collections.abc import Sequence
@@ -188,7 +188,7 @@ def upgrade() -> None:
     op.create_table(
         "indicators_excludes",
         sa.Column("record_id", sa.Uuid(), nullable=False),
-        sa.Column("member_id", sa.NullType(), nullable=False),
+        sa.Column("member_id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["record_id"],
             ["indicators.id"],
