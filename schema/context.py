@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info as StrawberryInfo
 
+from alliance.audit.reads import ReadLog
 from alliance.db import Database
 from sharing import Viewer
 
@@ -19,6 +20,13 @@ class Context:
     viewer: Viewer
     database: Database
     loaders: dict[str, Any] = field(default_factory=dict)
+    reads: ReadLog = field(default_factory=ReadLog)
+
+    def loader(self, name: str, factory: Callable[[Context], Any]) -> Any:
+        """The request's loader called `name`, made by `factory` on first use."""
+        if name not in self.loaders:
+            self.loaders[name] = factory(self)
+        return self.loaders[name]
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

@@ -9,19 +9,46 @@ from __future__ import annotations
 import strawberry
 
 from alliance.errors import ErrorCode
+from alliance.indicators.kinds import IndicatorKind, Platform
+from alliance.indicators.vocabulary import (
+    EvidenceLevel,
+    IndicatorOrder,
+    IndicatorStatus,
+    LinkType,
+    Purpose,
+    SightingKind,
+)
 from alliance.members.models import DataDisposition
 from alliance.users.models import UserStatus
 from sharing import MemberStatus, PrincipalKind, Role, Scope
+from sharing.audience import Tlp
+from sharing.policy import CeilingMode, RecordType
 
 for _enum in (MemberStatus, DataDisposition, UserStatus, Role, PrincipalKind, Scope, ErrorCode):
     strawberry.enum(_enum)
+for _enum in (IndicatorKind, Platform, EvidenceLevel, IndicatorOrder, IndicatorStatus, Purpose):
+    strawberry.enum(_enum)
+for _enum in (SightingKind, Tlp, CeilingMode, RecordType):
+    strawberry.enum(_enum)
+strawberry.enum(LinkType, name="LinkKind")
 
 __all__ = [
+    "CeilingMode",
     "DataDisposition",
     "ErrorCode",
+    "EvidenceLevel",
+    "IndicatorKind",
+    "IndicatorOrder",
+    "IndicatorStatus",
+    "LinkType",
     "MemberStatus",
+    "Platform",
     "PrincipalKind",
+    "Purpose",
+    "RecordType",
     "Role",
     "Scope",
+    "SightingKind",
+    "Tlp",
     "UserStatus",
 ]

@@ -11,7 +11,8 @@ from alliance.errors import InvalidInput
 from alliance.indicators.kinds import IndicatorKind, Platform
 from alliance.indicators.normalize import IndicatorValue, Normalized, normalize
 from alliance.indicators.vocabulary import EvidenceLevel, Purpose
-from sharing.audience import Audience, Tlp
+from sharing.audience import Audience, Tlp, parse_audience
+from sharing.errors import InvalidSharingInput
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -100,3 +101,13 @@ def draft_fields(draft: IndicatorDraft, now: dt.datetime) -> tuple[Normalized, d
         "personal_data_region": draft.personal_data_region,
     }
     return normalized, fields
+
+
+def parse_requested_audience(text: str | None) -> Audience | None:
+    """The audience a write asks for, in text form; None means "my policy's default"."""
+    if text is None:
+        return None
+    try:
+        return parse_audience(text)
+    except InvalidSharingInput as invalid:
+        raise InvalidInput(invalid.message, field="audience") from None
