@@ -34,7 +34,12 @@ async def test_owner_and_anonymous_viewer_see_the_same_record_differently(
     assert own_node["owner"]["name"] == owner.legal_name
     other_node = theirs["indicators"]["edges"][0]["node"]
     assert other_node["id"] == to_global_id("Indicator", record.id)
-    assert other_node["owner"] == {"id": None, "name": None, "region": "EU", "label": "a member in EU"}
+    assert other_node["owner"] == {
+        "id": None,
+        "name": None,
+        "region": "EU",
+        "label": "a member in EU",
+    }
     assert other_node["audience"] is None and other_node["externalId"] is None
     assert other_node["brands"] is None
     assert other_node["corroboration"]["sightings"] == [{"kind": "SEEN", "count": 1}]
