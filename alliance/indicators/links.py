@@ -19,7 +19,7 @@ from alliance.indicators.models import Indicator, Link
 from alliance.indicators.service import require_writer
 from alliance.indicators.sightings import require_listable
 from alliance.indicators.vocabulary import IndicatorStatus, LinkType
-from sharing import Viewer
+from sharing import Scope, Viewer
 
 
 async def create(
@@ -78,7 +78,7 @@ def _visible_links(viewer: Viewer) -> Select[tuple[Link]]:
 async def remove(session: AsyncSession, *, viewer: Viewer, link_id: uuid.UUID) -> uuid.UUID:
     """Remove a link the viewer's member made; any other id is `NotFound`."""
     member = require_writer(viewer)
-    link = (await by_ids(session, viewer=viewer, ids=[link_id])).get(link_id)
+    link = await session.scalar(_visible_links(viewer).where(Link.id == link_id))
     if link is None or link.member_id != member:
         raise NotFound("link")
     _audit(session, viewer, link, "link.remove")
@@ -89,8 +89,8 @@ async def remove(session: AsyncSession, *, viewer: Viewer, link_id: uuid.UUID) -
 async def by_ids(
     session: AsyncSession, *, viewer: Viewer, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, Link]:
-    """The links among `ids` whose both ends the viewer may list."""
-    if not ids:
+    """The links among `ids` whose both ends the viewer may list (with `indicators:read`)."""
+    if not ids or not viewer.has_scope(Scope.INDICATORS_READ):
         return {}
     query = _visible_links(viewer).where(Link.id.in_(set(ids)))
     return {link.id: link for link in await session.scalars(query)}

@@ -20,7 +20,7 @@ from alliance.brands.models import Brand
 from alliance.indicators.models import Indicator, indicator_brands
 from alliance.indicators.vocabulary import IndicatorStatus
 from alliance.members.models import Member
-from sharing import Viewer
+from sharing import Scope, Viewer
 from sharing.audience import Audience
 from sharing.policy import ViewerFacts
 from sharing.predicate import Reach, visible_to
@@ -108,8 +108,11 @@ async def materialize(
 async def by_ids(
     session: AsyncSession, *, viewer: Viewer, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, VisibleIndicator]:
-    """The indicators among `ids` that the viewer may list; the others are absent."""
-    if not ids:
+    """The indicators among `ids` that the viewer may list; the others are absent.
+
+    Without the `indicators:read` right nothing is listable (like `node` for any id).
+    """
+    if not ids or not viewer.has_scope(Scope.INDICATORS_READ):
         return {}
     rows = (await session.execute(visible_select(viewer).where(Indicator.id.in_(set(ids))))).all()
     found = await materialize(session, viewer, rows)

@@ -20,7 +20,7 @@ from alliance.indicators.reads import shown
 from alliance.indicators.service import require_writer
 from alliance.indicators.vocabulary import SightingKind
 from alliance.members.models import Member
-from sharing import Viewer
+from sharing import Scope, Viewer
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -112,7 +112,7 @@ async def of_indicators(
 async def by_ids(
     session: AsyncSession, *, viewer: Viewer, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, VisibleSighting]:
-    """The sightings among `ids` whose indicator the viewer may list."""
-    if not ids:
+    """The sightings among `ids` whose indicator the viewer may list (with `indicators:read`)."""
+    if not ids or not viewer.has_scope(Scope.INDICATORS_READ):
         return {}
     return {s.sighting.id: s for s in await _load(session, viewer, Sighting.id.in_(set(ids)))}

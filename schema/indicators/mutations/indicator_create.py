@@ -79,7 +79,8 @@ async def resolve(info: Info, input: IndicatorCreateInput) -> IndicatorCreatePay
         viewer = info.context.viewer
         created = await indicator_service.create(session, viewer=viewer, draft=input.to_domain())
         found = await indicator_reads.by_ids(session, viewer=viewer, ids=[created.id])
-        return {"indicator": IndicatorType.from_visible(found[created.id])}
+        shown = found.get(created.id)  # None without the read right
+        return {"indicator": None if shown is None else IndicatorType.from_visible(shown)}
 
     payload: IndicatorCreatePayload = await run_mutation(
         info, payload=IndicatorCreatePayload, error=IndicatorCreateError, operation=operation

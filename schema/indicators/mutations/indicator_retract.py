@@ -35,7 +35,8 @@ async def resolve(info: Info, id: strawberry.ID) -> IndicatorRetractPayload:
         )
         await session.flush()
         found = await indicator_reads.by_ids(session, viewer=viewer, ids=[retracted.id])
-        return {"indicator": IndicatorType.from_visible(found[retracted.id])}
+        shown = found.get(retracted.id)  # None without the read right
+        return {"indicator": None if shown is None else IndicatorType.from_visible(shown)}
 
     payload: IndicatorRetractPayload = await run_mutation(
         info, payload=IndicatorRetractPayload, error=IndicatorRetractError, operation=operation

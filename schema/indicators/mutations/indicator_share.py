@@ -39,7 +39,8 @@ async def resolve(info: Info, id: strawberry.ID, audience: str | None) -> Indica
         )
         await session.flush()
         found = await indicator_reads.by_ids(session, viewer=viewer, ids=[shared.id])
-        return {"indicator": IndicatorType.from_visible(found[shared.id])}
+        shown = found.get(shared.id)  # None without the read right
+        return {"indicator": None if shown is None else IndicatorType.from_visible(shown)}
 
     payload: IndicatorSharePayload = await run_mutation(
         info, payload=IndicatorSharePayload, error=IndicatorShareError, operation=operation

@@ -67,7 +67,8 @@ async def resolve(info: Info, input: IndicatorUpdateInput) -> IndicatorUpdatePay
         )
         await session.flush()
         found = await indicator_reads.by_ids(session, viewer=viewer, ids=[updated.id])
-        return {"indicator": IndicatorType.from_visible(found[updated.id])}
+        shown = found.get(updated.id)  # None without the read right
+        return {"indicator": None if shown is None else IndicatorType.from_visible(shown)}
 
     payload: IndicatorUpdatePayload = await run_mutation(
         info, payload=IndicatorUpdatePayload, error=IndicatorUpdateError, operation=operation

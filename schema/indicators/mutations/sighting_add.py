@@ -49,7 +49,8 @@ async def resolve(info: Info, input: SightingAddInput) -> SightingAddPayload:
             disclosed=input.disclosed,
         )
         found = await sighting_service.by_ids(session, viewer=viewer, ids=[sighting.id])
-        return {"sighting": SightingType.from_visible(found[sighting.id])}
+        shown = found.get(sighting.id)  # None without the read right
+        return {"sighting": None if shown is None else SightingType.from_visible(shown)}
 
     payload: SightingAddPayload = await run_mutation(
         info, payload=SightingAddPayload, error=SightingAddError, operation=operation
