@@ -6,6 +6,8 @@ they are and the type checker sees ordinary enums.
 
 from __future__ import annotations
 
+import enum
+
 import strawberry
 
 from alliance.errors import ErrorCode
@@ -24,11 +26,26 @@ from sharing import MemberStatus, PrincipalKind, Role, Scope
 from sharing.audience import Tlp
 from sharing.policy import CeilingMode, RecordType
 
-for _enum in (MemberStatus, DataDisposition, UserStatus, Role, PrincipalKind, Scope, ErrorCode):
-    strawberry.enum(_enum)
-for _enum in (IndicatorKind, Platform, EvidenceLevel, IndicatorOrder, IndicatorStatus, Purpose):
-    strawberry.enum(_enum)
-for _enum in (SightingKind, Tlp, CeilingMode, RecordType):
+_ENUMS: tuple[type[enum.Enum], ...] = (
+    MemberStatus,
+    DataDisposition,
+    UserStatus,
+    Role,
+    PrincipalKind,
+    Scope,
+    ErrorCode,
+    IndicatorKind,
+    Platform,
+    EvidenceLevel,
+    IndicatorOrder,
+    IndicatorStatus,
+    Purpose,
+    SightingKind,
+    Tlp,
+    CeilingMode,
+    RecordType,
+)
+for _enum in _ENUMS:
     strawberry.enum(_enum)
 strawberry.enum(LinkType, name="LinkKind")
 

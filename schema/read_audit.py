@@ -13,7 +13,7 @@ from schema.context import Context
 class ReadAudit(SchemaExtension):
     """Writes the request's `ReadLog` (alliance.audit.reads) once the operation is done."""
 
-    async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_operation(self) -> AsyncIterator[None]:
         yield
         context = self.execution_context.context
         if isinstance(context, Context) and context.reads:

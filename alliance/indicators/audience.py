@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.errors import InvalidInput
@@ -69,7 +69,7 @@ async def reapply_policy(
     """
     policy, version = await current_policy(session, member_id)
     regions = await alliance_regions(session)
-    table = Indicator.__table__
+    table = cast(Table, Indicator.__table__)
     columns = [table.c[name] for name in ("id", "requested_audience", "tlp", "kind")]
     last: uuid.UUID | None = None
     done = 0

@@ -61,7 +61,7 @@ async def create(
     return link
 
 
-def _visible_links(viewer: Viewer) -> Select[tuple[Link]]:
+def _visible_links(viewer: Viewer) -> Select[Link]:
     source, target = aliased(Indicator), aliased(Indicator)
     ends_shown = [
         or_(end.owner_member_id == viewer.member_id, end.status == IndicatorStatus.ACTIVE)

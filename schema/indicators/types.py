@@ -92,11 +92,11 @@ class LinkObject(relay.Node):
     source_id: strawberry.Private[uuid.UUID]
     target_id: strawberry.Private[uuid.UUID]
 
-    @strawberry.field(description="The indicator the link starts from.")  # type: ignore[misc]
+    @strawberry.field(description="The indicator the link starts from.")  # type: ignore[untyped-decorator]
     async def source(self, info: Info) -> IndicatorType | None:
         return await _indicator(info, self.source_id)
 
-    @strawberry.field(description="The indicator the link points to.")  # type: ignore[misc]
+    @strawberry.field(description="The indicator the link points to.")  # type: ignore[untyped-decorator]
     async def target(self, info: Info) -> IndicatorType | None:
         return await _indicator(info, self.target_id)
 
@@ -149,19 +149,19 @@ class IndicatorType(relay.Node):
     )
     indicator_id: strawberry.Private[uuid.UUID]
 
-    @strawberry.field(description="Sightings, newest first.")  # type: ignore[misc]
+    @strawberry.field(description="Sightings, newest first.")  # type: ignore[untyped-decorator]
     async def sightings(self, info: Info) -> list[SightingType]:
         loader = info.context.loader("sightings_by_indicator", sightings_by_indicator_loader)
         return [SightingType.from_visible(s) for s in await loader.load(self.indicator_id)]
 
-    @strawberry.field(description="Links whose other end you may see too.")  # type: ignore[misc]
+    @strawberry.field(description="Links whose other end you may see too.")  # type: ignore[untyped-decorator]
     async def links(self, info: Info) -> list[LinkObject]:
         loader = info.context.loader("links_by_indicator", links_by_indicator_loader)
         links = await loader.load(self.indicator_id)
         member_id = info.context.viewer.member_id
         return [LinkObject.from_model(link, member_id) for link in links]
 
-    @strawberry.field(description="Seen by how many members, and sightings.")  # type: ignore[misc]
+    @strawberry.field(description="Seen by how many members, and sightings.")  # type: ignore[untyped-decorator]
     async def corroboration(self, info: Info) -> Corroboration:
         loader = info.context.loader("corroboration", corroboration_by_indicator_loader)
         found = await loader.load(self.indicator_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from tests.fixtures.graphql import Api
 from tests.fixtures.indicators import Intel
 from tests.fixtures.world import World
@@ -22,7 +24,7 @@ async def _statements_for_page(
         await intel.indicator(owner, "alliance=FULL" if i % 2 else "alliance=ANONYMOUS")
         for i in range(size)
     ]
-    for first, second in zip(records, records[1:], strict=False):
+    for first, second in itertools.pairwise(records):
         await intel.link(owner, first, second)
         await intel.sighting(other, first)
     token = world.token(await world.user(other))

@@ -40,7 +40,8 @@ async def test_owner_and_anonymous_viewer_see_the_same_record_differently(
         "region": "EU",
         "label": "a member in EU",
     }
-    assert other_node["audience"] is None and other_node["externalId"] is None
+    assert other_node["audience"] is None
+    assert other_node["externalId"] is None
     assert other_node["brands"] is None
     assert other_node["corroboration"]["sightings"] == [{"kind": "SEEN", "count": 1}]
     assert other_node["sightings"][0]["memberId"] == to_global_id("Member", other.id)

@@ -1,4 +1,4 @@
-"""The sharing matrix through the real API: viewer × grant × level × TLP × output path.
+"""The sharing matrix through the real API: viewer x grant x level x TLP x output path.
 
 For each audience and TLP label, one world (an EU owner, members around it, an
 alliance-wide "anchor" record linked to the target, a sighting on the target), then every
@@ -124,7 +124,7 @@ def _observed(data: dict[str, Any], target: str, anchor: str) -> dict[str, Any]:
         "named": node is not None and node["owner"]["name"] is not None,
         "audience shown": node is not None and node["audience"] is not None,
         "nodes": [n is not None for n in data["nodes"]],
-        "linked": any(target in (l["source"]["id"], l["target"]["id"]) for l in links),
+        "linked": any(target in (link["source"]["id"], link["target"]["id"]) for link in links),
         "sighting": data["sighting"] is not None,
         "members": data["match"][0]["members"],
         "matched": any(i["id"] == target for i in data["match"][0]["indicators"]),

@@ -96,7 +96,8 @@ async def _outputs(
         "node": target.id in node,
         "named": target.id in node and node[target.id].owner_id is not None,
         "linked": any(
-            target.id in {l.source_id, l.target_id} for l in links.get(roster.anchor.id, [])
+            target.id in {link.source_id, link.target_id}
+            for link in links.get(roster.anchor.id, [])
         ),
         "sighted": bool(sightings.get(target.id)),
         "holders": matched[0].holders,
