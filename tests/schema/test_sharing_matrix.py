@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 
+from alliance.brands import service as brand_service
 from alliance.members.models import Member
 from schema.ids import to_global_id
-from sharing import Scope
+from sharing import SYSTEM_VIEWER, Scope
 from sharing.audience import Tlp
 from tests.case_counter import count
 from tests.fixtures.graphql import Api
@@ -40,7 +41,7 @@ PROBE = """query($id: ID!, $anchor: ID!, $sighting: ID!, $prefix: String!, $valu
   all: indicators(first: 100) { totalCount edges { node { id owner { id name region label } } } }
   filtered: indicators(filter: {kinds: [EMAIL], valuePrefix: $prefix}) { totalCount edges { node { id } } }
   region: indicators(filter: {ownerRegion: "EU", minConfidence: 10}) { totalCount }
-  node(id: $id) { id ... on Indicator { owner { id name label } audience } }
+  node(id: $id) { id ... on Indicator { owner { id name label } audience brands { name } } }
   nodes(ids: [$id, $anchor]) { id }
   anchor: node(id: $anchor) { ... on Indicator { links { source { id } target { id } } } }
   sighting: node(id: $sighting) { id }
@@ -102,6 +103,7 @@ def _expected(seat: Seat, level: str | None, owner_is_seat: bool) -> dict[str, A
         "region": None,
         "node": listable,
         "named": listable and level == "FULL",
+        "brands": listable and level == "FULL",
         "audience shown": owner_is_seat,
         "nodes": [listable, anchor],
         "linked": listable and anchor,
@@ -122,6 +124,7 @@ def _observed(data: dict[str, Any], target: str, anchor: str) -> dict[str, Any]:
         "region": data["region"]["totalCount"],
         "node": node is not None,
         "named": node is not None and node["owner"]["name"] is not None,
+        "brands": node is not None and node["brands"] == [{"name": "Lumen"}],
         "audience shown": node is not None and node["audience"] is not None,
         "nodes": [n is not None for n in data["nodes"]],
         "linked": any(target in (link["source"]["id"], link["target"]["id"]) for link in links),
@@ -173,14 +176,14 @@ async def _targets(
             await _red_is_refused_beyond_members(api, world, owner, text)
             count("matrix (viewer x path)", world.db.dialect)
             continue
-        record = await intel.indicator(owner, text, tlp=tlp)
+        record = await intel.indicator(owner, text, tlp=tlp, brand_ids=(members["brand"].id,))
         await intel.link(owner, anchor, record)
         sighting = await intel.sighting(owner, record)
         variables = {
             "id": to_global_id("Indicator", record.id),
             "anchor": to_global_id("Indicator", anchor.id),
             "sighting": to_global_id("Sighting", sighting.id),
-            "prefix": record.value[:10],
+            "prefix": record.value.split("@")[0],
             "value": record.value.upper(),
         }
         excludes = {members["excluded"].id} if "exclude" in text else set()
@@ -195,7 +198,17 @@ async def test_sharing_matrix(api: Api, world: World, intel: Intel, tlp: Tlp) ->
     excluded = await world.member(region="EU")
     hub = await world.member(region="AMER")
     anchor = await intel.indicator(hub, "alliance=FULL")
-    members = {"owner": owner, "named": named, "excluded": excluded, "anchor": anchor}
+    async with world.db.transaction() as session:
+        brand = await brand_service.create(
+            session, viewer=SYSTEM_VIEWER, member_id=owner.id, name="Lumen"
+        )
+    members = {
+        "owner": owner,
+        "named": named,
+        "excluded": excluded,
+        "anchor": anchor,
+        "brand": brand,
+    }
     targets = await _targets(api, world, intel, tlp, members)  # type: ignore[arg-type]
     for seat in await _seats(world, owner, named, excluded):
         levels = [

@@ -72,7 +72,9 @@ async def _outputs(
     reads = ReadLog()
     async with db.viewer_session(viewer) as session:
         page = await search(session, viewer=viewer, reads=reads, wanted=IndicatorFilter())
-        prefix = IndicatorFilter(value_prefix=target.value[:8], kinds=(IndicatorKind.EMAIL,))
+        prefix = IndicatorFilter(
+            value_prefix=target.value.split("@")[0], kinds=(IndicatorKind.EMAIL,)
+        )
         filtered = await search(session, viewer=viewer, reads=reads, wanted=prefix)
         node = await indicator_reads.by_ids(session, viewer=viewer, ids=[target.id])
         links = await link_service.of_indicators(
