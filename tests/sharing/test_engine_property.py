@@ -5,7 +5,6 @@ standing excludes, re-applied to existing records) and membership states."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,16 +20,14 @@ from alliance.indicators.kinds import IndicatorKind
 from alliance.indicators.models import Indicator
 from alliance.indicators.normalize import IndicatorValue
 from alliance.indicators.search import IndicatorFilter, search
-from alliance.members.models import Member
 from sharing import MemberStatus, PrincipalKind, Role, Scope, Viewer
 from sharing.audience import Tlp, parse_audience
 from sharing.policy import Ceiling, MemberPolicy, RecordType, RuleKey
 from tests.case_counter import count
-from tests.fixtures.indicators import Intel
+from tests.fixtures.indicators import REGIONS, Intel, Roster
 from tests.fixtures.world import World
 from tests.sharing.oracle import Person, is_listable, oracle_level
 
-REGIONS = ("EU", "CN", "AMER", "APAC")
 OTHERS = 4  # members besides the owner, one per region
 SLOTS = ["alliance", *(f"region:{r}" for r in REGIONS), *(f"member:{i}" for i in range(OTHERS))]
 LEVELS = ["FULL", "ANONYMOUS", "MATCH_ONLY"]
@@ -38,14 +35,6 @@ LEVELS = ["FULL", "ANONYMOUS", "MATCH_ONLY"]
 audiences = st.dictionaries(st.sampled_from(SLOTS), st.sampled_from(LEVELS), max_size=3)
 member_sets = st.sets(st.integers(0, OTHERS - 1), max_size=2)
 standings = st.lists(st.tuples(st.booleans(), st.booleans()), min_size=OTHERS, max_size=OTHERS)
-
-
-@dataclass
-class Roster:
-    owner: Member
-    others: list[Member]
-    hub: Member
-    anchor: Indicator
 
 
 def _target(slot: str, roster: Roster) -> str:
