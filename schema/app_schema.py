@@ -37,6 +37,7 @@ from schema.members.queries import members
 from schema.members.types import MemberType
 from schema.node import node, nodes
 from schema.policies.mutations.member_policy_set import member_policy_set
+from schema.policies.queries import member_policy
 from schema.read_audit import ReadAudit
 from schema.regions.queries import regions
 from schema.users.mutations.user_deactivate import user_deactivate
@@ -56,6 +57,7 @@ class Query:
     agreement = agreement
     indicators = indicators
     match = match
+    member_policy = member_policy
 
 
 @strawberry.type(description="What you can change. Each returns a payload with typed errors.")

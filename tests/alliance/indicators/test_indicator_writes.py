@@ -180,3 +180,40 @@ async def test_the_read_audit_records_who_received_which_records_once_per_reques
     assert events[0].actor_id == user.id
     assert events[0].operation == "indicators"
     assert sorted(events[0].record_ids) == sorted(str(r.id) for r in records)
+
+
+async def test_a_member_admin_reads_back_its_policy_and_nobody_elses(
+    api: Api, world: World
+) -> None:
+    owner, other = await world.member(), await world.member()
+    admin = world.token(await world.admin_of(owner))
+    member_id = to_global_id("Member", owner.id)
+    set_policy = """mutation($m: ID!, $x: ID!) { memberPolicySet(input: {memberId: $m,
+      defaults: [{recordType: INDICATOR, kind: EMAIL, audience: "region:EU=ANONYMOUS"}],
+      ceilings: [{recordType: INDICATOR, audience: "alliance=ANONYMOUS", mode: REFUSE}],
+      standingExcludes: [$x], fences: [{dataRegion: "EU", toRegion: "CN"}]}) { errors { code } } }"""
+    read = """query($m: ID!) { memberPolicy(memberId: $m) { version
+      defaults { recordType kind audience mode } ceilings { audience mode }
+      standingExcludes fences { dataRegion toRegion transferBasis } } }"""
+
+    await api.query(
+        set_policy, {"m": member_id, "x": to_global_id("Member", other.id)}, token=admin
+    )
+    mine = await api.query(read, {"m": member_id}, token=admin)
+    theirs = await api.query(read, {"m": member_id}, token=world.token(await world.admin_of(other)))
+
+    assert mine["memberPolicy"] == {
+        "version": 1,
+        "defaults": [
+            {
+                "recordType": "INDICATOR",
+                "kind": "EMAIL",
+                "audience": "region:EU=ANONYMOUS",
+                "mode": None,
+            }
+        ],
+        "ceilings": [{"audience": "alliance=ANONYMOUS", "mode": "REFUSE"}],
+        "standingExcludes": [to_global_id("Member", other.id)],
+        "fences": [{"dataRegion": "EU", "toRegion": "CN", "transferBasis": None}],
+    }
+    assert theirs["memberPolicy"] is None
