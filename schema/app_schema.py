@@ -26,6 +26,7 @@ from schema.indicators.mutations.indicator_update import indicator_update
 from schema.indicators.mutations.link_create import link_create
 from schema.indicators.mutations.link_remove import link_remove
 from schema.indicators.mutations.sighting_add import sighting_add
+from schema.indicators.network import infringer_network
 from schema.indicators.queries import indicators, match
 from schema.indicators.types import IndicatorType, LinkObject, SightingType
 from schema.members.mutations.member_activate import member_activate
@@ -57,6 +58,7 @@ class Query:
     agreement = agreement
     indicators = indicators
     match = match
+    infringer_network = infringer_network
     member_policy = member_policy
 
 
