@@ -45,6 +45,7 @@ PROBE = """query($id: ID!, $anchor: ID!, $sighting: ID!, $prefix: String!, $valu
   nodes(ids: [$id, $anchor]) { id }
   anchor: node(id: $anchor) { ... on Indicator { links { source { id } target { id } } } }
   sighting: node(id: $sighting) { id }
+  network: infringerNetwork(id: $anchor, depth: 1) { indicators { id } }
   match(values: [{kind: EMAIL, value: $value}]) { members indicators { id } }
 }"""
 SIGHT = """mutation($id: ID!) { sightingAdd(input: {indicatorId: $id, kind: SEEN}) {
@@ -107,6 +108,7 @@ def _expected(seat: Seat, level: str | None, owner_is_seat: bool) -> dict[str, A
         "audience shown": owner_is_seat,
         "nodes": [listable, anchor],
         "linked": listable and anchor,
+        "network": listable and anchor,
         "sighting": listable,
         "members": int(level is not None and seat.reads),
         "matched": listable,
@@ -129,6 +131,7 @@ def _observed(data: dict[str, Any], target: str, anchor: str) -> dict[str, Any]:
         "nodes": [n is not None for n in data["nodes"]],
         "linked": any(target in (link["source"]["id"], link["target"]["id"]) for link in links),
         "sighting": data["sighting"] is not None,
+        "network": target in [i["id"] for i in (data["network"] or {}).get("indicators", [])],
         "members": data["match"][0]["members"],
         "matched": any(i["id"] == target for i in data["match"][0]["indicators"]),
     }
