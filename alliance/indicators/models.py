@@ -57,10 +57,12 @@ class Indicator(UuidPrimaryKey, Timestamps, Shareable, Base):
         UniqueConstraint("owner_member_id", "external_id"),
         Index("ix_indicators_kind_match_key", "kind", "match_key"),
         Index("ix_indicators_last_seen", "last_seen", "id"),
+        # Re-application walks one owner's records by keyset (alliance/indicators/audience.py).
+        Index("ix_indicators_owner_member_id_id", "owner_member_id", "id"),
         CheckConstraint("confidence BETWEEN 0 AND 100", name="confidence_range"),
     )
 
-    owner_member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"), index=True)
+    owner_member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"))
     kind: Mapped[IndicatorKind] = mapped_column(_enum(IndicatorKind))
     match_key: Mapped[str] = mapped_column(String(600))
     value: Mapped[str] = mapped_column(String(600))

@@ -19,15 +19,10 @@ from sharing import Viewer
 from sharing.policy import MemberPolicy
 
 
-async def set_policy(
-    session: AsyncSession, *, viewer: Viewer, policy: MemberPolicy
-) -> tuple[MemberPolicy, int, int]:
-    """Store `policy` as the member's next version and re-apply it to every record of the
-    member; returns (policy, version, records re-applied).
-
-    Member admins set their own member's policy, alliance admins any member's; any other
-    member id is `NotFound` on `memberId`.
-    """
+async def store_policy(session: AsyncSession, *, viewer: Viewer, policy: MemberPolicy) -> int:
+    """Store `policy` as the member's next version, audited, without re-applying it yet;
+    returns the version. Member admins set their own member's policy, alliance admins any
+    member's; any other member id is `NotFound` on `memberId`."""
     member_id = policy.member_id
     if not can_administer_member(viewer, member_id) or await session.get(Member, member_id) is None:
         raise NotFound("member", field="memberId")
@@ -37,14 +32,15 @@ async def set_policy(
         )
     )
     version = (latest or 0) + 1
-    body = policy_to_body(policy)
     session.add(
         MemberPolicyVersion(
-            member_id=member_id, version=version, body=body, created_by=viewer.principal_id
+            member_id=member_id,
+            version=version,
+            body=policy_to_body(policy),
+            created_by=viewer.principal_id,
         )
     )
     await session.flush()
-    reapplied = await reapply_policy(session, member_id=member_id)
     audit_service.record(
         session,
         viewer=viewer,
@@ -52,8 +48,22 @@ async def set_policy(
         target_type="MemberPolicy",
         target_id=f"{member_id}:{version}",
         target_member_id=member_id,
-        details={"version": version, "reapplied": reapplied},
+        details={"version": version},
     )
+    return version
+
+
+async def set_policy(
+    session: AsyncSession, *, viewer: Viewer, policy: MemberPolicy
+) -> tuple[MemberPolicy, int, int]:
+    """Store `policy` as the member's next version and re-apply it at once to every record
+    of the member, in the same transaction; returns (policy, version, records re-applied).
+
+    Members with very many records are better served by `store_policy` followed by
+    `alliance.indicators.audience.reapply_in_batches` (one short transaction per batch).
+    """
+    version = await store_policy(session, viewer=viewer, policy=policy)
+    reapplied = await reapply_policy(session, member_id=policy.member_id)
     return policy, version, reapplied
 
 

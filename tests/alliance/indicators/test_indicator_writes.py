@@ -217,3 +217,31 @@ async def test_a_member_admin_reads_back_its_policy_and_nobody_elses(
         "fences": [{"dataRegion": "EU", "toRegion": "CN", "transferBasis": None}],
     }
     assert theirs["memberPolicy"] is None
+
+
+async def test_batched_reapplication_brings_every_stale_record_up_to_date(
+    world: World, intel: Intel
+) -> None:
+    from alliance.indicators.audience import reapply_in_batches
+    from alliance.policies.service import store_policy
+    from sharing import SYSTEM_VIEWER
+    from sharing.audience import parse_audience
+    from sharing.policy import Ceiling, MemberPolicy, RecordType, RuleKey
+
+    # given seven alliance-wide records, and a new ceiling stored but not yet applied
+    owner = await world.member(region="EU")
+    records = [await intel.indicator(owner, "alliance=FULL") for _ in range(7)]
+    ceiling = Ceiling(parse_audience("region:EU=ANONYMOUS"))
+    policy = MemberPolicy(owner.id, ceilings={RuleKey(RecordType.INDICATOR): ceiling})
+    async with world.db.transaction() as session:
+        await store_policy(session, viewer=SYSTEM_VIEWER, policy=policy)
+
+    # when it is re-applied three records per transaction
+    batches = await reapply_in_batches(world.db, member_id=owner.id, batch_size=3)
+
+    # then every record carries the clipped audience, and nothing is left to do
+    assert batches == 3
+    async with world.db.session() as session:
+        stored = await stored_audiences(session, Indicator, [r.id for r in records])
+    assert {str(a) for a in stored.values()} == {"region:EU=ANONYMOUS"}
+    assert await reapply_in_batches(world.db, member_id=owner.id, batch_size=3) == 0

@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0001
-Create Date: 2026-11-28 14:20:17.251460
+Create Date: 2026-11-28 14:49:34.833391
 """
 
 from collections.abc import Sequence
@@ -150,7 +150,7 @@ def upgrade() -> None:
         batch_op.create_index("ix_indicators_kind_match_key", ["kind", "match_key"], unique=False)
         batch_op.create_index("ix_indicators_last_seen", ["last_seen", "id"], unique=False)
         batch_op.create_index(
-            batch_op.f("ix_indicators_owner_member_id"), ["owner_member_id"], unique=False
+            "ix_indicators_owner_member_id_id", ["owner_member_id", "id"], unique=False
         )
 
     op.create_table(
@@ -325,7 +325,7 @@ def downgrade() -> None:
     op.drop_table("indicator_brands")
     op.drop_table("member_policies")
     with op.batch_alter_table("indicators", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_indicators_owner_member_id"))
+        batch_op.drop_index("ix_indicators_owner_member_id_id")
         batch_op.drop_index("ix_indicators_last_seen")
         batch_op.drop_index("ix_indicators_kind_match_key")
 
