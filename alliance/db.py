@@ -24,6 +24,9 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from sharing import Viewer
+from sharing.session import viewer_session, viewer_sessionmaker
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -88,6 +91,7 @@ class Database:
         self.url = url
         self.engine = create_engine(url, **engine_kwargs)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.viewer_sessions = viewer_sessionmaker(self.engine)
 
     @property
     def dialect(self) -> str:
@@ -102,6 +106,18 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session whose work commits together, or not at all."""
         async with self.sessions() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def viewer_session(self, viewer: Viewer) -> AsyncIterator[AsyncSession]:
+        """A session for `viewer`: every read of shareable data is filtered (sharing/)."""
+        async with viewer_session(self.viewer_sessions, viewer) as session:
+            yield session
+
+    @asynccontextmanager
+    async def viewer_transaction(self, viewer: Viewer) -> AsyncIterator[AsyncSession]:
+        """A viewer session whose work commits together, or not at all."""
+        async with viewer_session(self.viewer_sessions, viewer) as session, session.begin():
             yield session
 
     async def dispose(self) -> None:

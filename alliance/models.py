@@ -1,13 +1,15 @@
 """Every ORM model, imported once so that the metadata (and alembic) sees them all."""
 
 from alliance.agreements.models import Agreement, AgreementAcceptance
-from alliance.audit.models import AuditEvent
+from alliance.audit.models import AuditEvent, ReadEvent
 from alliance.brands.models import Brand
 from alliance.clients.models import Client
 from alliance.db import Base
 from alliance.identity_providers.models import IdentityProvider
+from alliance.indicators.models import Indicator, Link, Sighting
 from alliance.members.models import DataDisposition, Member
 from alliance.oauth.models import AuthorizationCode, RefreshToken, RevokedAccessToken
+from alliance.policies.models import MemberPolicyVersion
 from alliance.regions.models import Region
 from alliance.users.models import User, UserStatus
 
@@ -21,10 +23,15 @@ __all__ = [
     "Client",
     "DataDisposition",
     "IdentityProvider",
+    "Indicator",
+    "Link",
     "Member",
+    "MemberPolicyVersion",
+    "ReadEvent",
     "RefreshToken",
     "Region",
     "RevokedAccessToken",
+    "Sighting",
     "User",
     "UserStatus",
 ]

@@ -28,6 +28,16 @@ from schema.identity_providers.mutations.identity_provider_register import (
     identity_provider_register,
 )
 from schema.identity_providers.queries import identity_provider
+from schema.indicators.mutations.indicator_create import indicator_create
+from schema.indicators.mutations.indicator_retract import indicator_retract
+from schema.indicators.mutations.indicator_share import indicator_share
+from schema.indicators.mutations.indicator_update import indicator_update
+from schema.indicators.mutations.link_create import link_create
+from schema.indicators.mutations.link_remove import link_remove
+from schema.indicators.mutations.sighting_add import sighting_add
+from schema.indicators.network import infringer_network
+from schema.indicators.queries import indicators, match
+from schema.indicators.types import IndicatorType, LinkObject, SightingType
 from schema.members.mutations.member_activate import member_activate
 from schema.members.mutations.member_invite import member_invite
 from schema.members.mutations.member_offboard import member_offboard
@@ -36,6 +46,9 @@ from schema.members.mutations.member_suspend import member_suspend
 from schema.members.queries import members
 from schema.members.types import MemberType
 from schema.node import node, nodes
+from schema.policies.mutations.member_policy_set import member_policy_set
+from schema.policies.queries import member_policy
+from schema.read_audit import ReadAudit
 from schema.regions.queries import regions
 from schema.users.mutations.user_deactivate import user_deactivate
 from schema.users.mutations.user_invite import user_invite
@@ -54,6 +67,10 @@ class Query:
     agreement = agreement
     clients = clients
     identity_provider = identity_provider
+    indicators = indicators
+    match = match
+    infringer_network = infringer_network
+    member_policy = member_policy
 
 
 @strawberry.type(description="What you can change. Each returns a payload with typed errors.")
@@ -74,6 +91,14 @@ class Mutation:
     client_secret_rotate = client_secret_rotate
     client_revoke = client_revoke
     identity_provider_register = identity_provider_register
+    indicator_create = indicator_create
+    indicator_update = indicator_update
+    indicator_retract = indicator_retract
+    indicator_share = indicator_share
+    sighting_add = sighting_add
+    link_create = link_create
+    link_remove = link_remove
+    member_policy_set = member_policy_set
 
 
 def build_schema() -> strawberry.Schema:
@@ -81,10 +106,19 @@ def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        types=[MemberType, BrandType, UserType, ClientType],
+        types=[
+            MemberType,
+            BrandType,
+            UserType,
+            ClientType,
+            IndicatorType,
+            SightingType,
+            LinkObject,
+        ],
         config=StrawberryConfig(auto_camel_case=True),
         extensions=[
             ErrorPolicy,
+            ReadAudit,
             lambda: QueryDepthLimiter(max_depth=12),
             lambda: MaxAliasesLimiter(max_alias_count=30),
             lambda: MaxTokensLimiter(max_token_count=5000),

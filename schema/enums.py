@@ -6,22 +6,66 @@ they are and the type checker sees ordinary enums.
 
 from __future__ import annotations
 
+import enum
+
 import strawberry
 
 from alliance.errors import ErrorCode
+from alliance.indicators.kinds import IndicatorKind, Platform
+from alliance.indicators.vocabulary import (
+    EvidenceLevel,
+    IndicatorOrder,
+    IndicatorStatus,
+    LinkType,
+    Purpose,
+    SightingKind,
+)
 from alliance.members.models import DataDisposition
 from alliance.users.models import UserStatus
 from sharing import MemberStatus, PrincipalKind, Role, Scope
+from sharing.audience import Tlp
+from sharing.policy import CeilingMode, RecordType
 
-for _enum in (MemberStatus, DataDisposition, UserStatus, Role, PrincipalKind, Scope, ErrorCode):
+_ENUMS: tuple[type[enum.Enum], ...] = (
+    MemberStatus,
+    DataDisposition,
+    UserStatus,
+    Role,
+    PrincipalKind,
+    Scope,
+    ErrorCode,
+    IndicatorKind,
+    Platform,
+    EvidenceLevel,
+    IndicatorOrder,
+    IndicatorStatus,
+    Purpose,
+    SightingKind,
+    Tlp,
+    CeilingMode,
+    RecordType,
+)
+for _enum in _ENUMS:
     strawberry.enum(_enum)
+strawberry.enum(LinkType, name="LinkKind")
 
 __all__ = [
+    "CeilingMode",
     "DataDisposition",
     "ErrorCode",
+    "EvidenceLevel",
+    "IndicatorKind",
+    "IndicatorOrder",
+    "IndicatorStatus",
+    "LinkType",
     "MemberStatus",
+    "Platform",
     "PrincipalKind",
+    "Purpose",
+    "RecordType",
     "Role",
     "Scope",
+    "SightingKind",
+    "Tlp",
     "UserStatus",
 ]

@@ -14,6 +14,9 @@ from strawberry import relay
 from alliance.brands import service as brand_service
 from alliance.clients import service as client_service
 from alliance.errors import InvalidInput
+from alliance.indicators import links as link_service
+from alliance.indicators import reads as indicator_reads
+from alliance.indicators import sightings as sighting_service
 from alliance.members import service as member_service
 from alliance.users import service as user_service
 from schema.brands.types import BrandType
@@ -21,6 +24,7 @@ from schema.capabilities import ANY_VIEWER, query_field
 from schema.clients.types import ClientType
 from schema.context import Info
 from schema.ids import parse_global_id
+from schema.indicators.types import IndicatorType, LinkObject, SightingType
 from schema.members.types import MemberType
 from schema.users.types import UserType
 from sharing import Viewer
@@ -58,11 +62,35 @@ async def _clients(
     return {k: ClientType.from_model(v) for k, v in found.items()}
 
 
+async def _indicators(
+    session: AsyncSession, viewer: Viewer, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, Any]:
+    found = await indicator_reads.by_ids(session, viewer=viewer, ids=ids)
+    return {k: IndicatorType.from_visible(v) for k, v in found.items()}
+
+
+async def _sightings(
+    session: AsyncSession, viewer: Viewer, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, Any]:
+    found = await sighting_service.by_ids(session, viewer=viewer, ids=ids)
+    return {k: SightingType.from_visible(v) for k, v in found.items()}
+
+
+async def _links(
+    session: AsyncSession, viewer: Viewer, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, Any]:
+    found = await link_service.by_ids(session, viewer=viewer, ids=ids)
+    return {k: LinkObject.from_model(v, viewer.member_id) for k, v in found.items()}
+
+
 FETCHERS: dict[str, Fetch] = {
     "Member": _members,
     "User": _users,
     "Brand": _brands,
     "Client": _clients,
+    "Indicator": _indicators,
+    "Sighting": _sightings,
+    "Link": _links,
 }
 
 
@@ -77,6 +105,8 @@ async def _resolve(info: Info, ids: list[str]) -> list[relay.Node | None]:
         for type_name, type_ids in wanted.items():
             objects = await FETCHERS[type_name](session, info.context.viewer, type_ids)
             found.update({(type_name, k): v for k, v in objects.items()})
+    indicators = [k for (type_name, k) in found if type_name == "Indicator"]
+    info.context.reads.note("node", "Indicator", indicators)
     return [None if item is None else found.get(item) for item in parsed]
 
 

@@ -292,9 +292,15 @@ def _viewer_key(viewer: ViewerFacts, source: ViewerKey) -> str | None:
     return None if viewer.member_id is None else str(viewer.member_id)
 
 
+def viewer_keys_by_kind(viewer: ViewerFacts) -> dict[TargetKind, str | None]:
+    """For each target kind of GRANT_MATCH, the stored key of a grant of that kind that
+    reaches `viewer`; None where no grant of that kind can (no region, no member)."""
+    return {kind: _viewer_key(viewer, source) for kind, source in GRANT_MATCH.items()}
+
+
 def viewer_target_keys(viewer: ViewerFacts) -> frozenset[TargetKey]:
     """The stored (target_kind, target_key) of every grant that reaches `viewer`."""
-    keys = {(kind, _viewer_key(viewer, source)) for kind, source in GRANT_MATCH.items()}
+    keys = viewer_keys_by_kind(viewer).items()
     return frozenset((kind, key) for kind, key in keys if key is not None)
 
 

@@ -13,6 +13,7 @@ from schema.app_schema import build_schema
 from schema.ids import to_global_id
 from sharing import MemberStatus, Role
 from tests.fixtures.graphql import Api
+from tests.fixtures.indicators import Intel
 from tests.fixtures.world import World
 
 Case = Callable[[World], Awaitable[tuple[str, dict[str, Any], str]]]
@@ -130,6 +131,28 @@ def _client_change(operation: str) -> Case:
     return case
 
 
+async def _analyst_of(world: World) -> tuple[Any, str]:
+    member = await world.member()
+    return member, world.token(await world.user(member, Role.ANALYST))
+
+
+async def _indicator_create(world: World) -> tuple[str, dict[str, Any], str]:
+    _, token = await _analyst_of(world)
+    query = """mutation { indicatorCreate(input: {value: {kind: EMAIL, value: "a@shop.com"},
+      audience: "alliance=FULL"}) { errors { code } } }"""
+    return query, {}, token
+
+
+def _own_indicator(operation: str, arguments: str) -> Case:
+    async def case(world: World) -> tuple[str, dict[str, Any], str]:
+        member, token = await _analyst_of(world)
+        record = await Intel(world).indicator(member)
+        query = f"mutation($id: ID!) {{ {operation}({arguments}) {{ errors {{ code }} }} }}"
+        return query, {"id": to_global_id("Indicator", record.id)}, token
+
+    return case
+
+
 async def _identity_provider_register(world: World) -> tuple[str, dict[str, Any], str]:
     member = await world.member()
     query = """mutation($m: ID!) { identityProviderRegister(input: {memberId: $m,
@@ -142,11 +165,62 @@ async def _identity_provider_register(world: World) -> tuple[str, dict[str, Any]
     )
 
 
+async def _sighting_add(world: World) -> tuple[str, dict[str, Any], str]:
+    owner = await world.member()
+    record = await Intel(world).indicator(owner)
+    _, token = await _analyst_of(world)
+    query = """mutation($id: ID!) { sightingAdd(input: {indicatorId: $id, kind: SEEN})
+      { errors { code } } }"""
+    return query, {"id": to_global_id("Indicator", record.id)}, token
+
+
+async def _link_create(world: World) -> tuple[str, dict[str, Any], str]:
+    member, token = await _analyst_of(world)
+    one, two = await Intel(world).indicator(member), await Intel(world).indicator(member)
+    query = """mutation($a: ID!, $b: ID!) { linkCreate(input: {sourceId: $a, targetId: $b,
+      kind: SAME_OPERATOR}) { errors { code } } }"""
+    variables = {"a": to_global_id("Indicator", one.id), "b": to_global_id("Indicator", two.id)}
+    return query, variables, token
+
+
+async def _link_remove(world: World) -> tuple[str, dict[str, Any], str]:
+    member, token = await _analyst_of(world)
+    intel = Intel(world)
+    link = await intel.link(member, await intel.indicator(member), await intel.indicator(member))
+    query = "mutation($id: ID!) { linkRemove(id: $id) { errors { code } } }"
+    return query, {"id": to_global_id("Link", link.id)}, token
+
+
+async def _member_policy_set(world: World) -> tuple[str, dict[str, Any], str]:
+    member = await world.member()
+    query = """mutation($m: ID!) { memberPolicySet(input: {memberId: $m, ceilings: [
+      {recordType: INDICATOR, audience: "region:EU=FULL"}]}) { errors { code } } }"""
+    return (
+        query,
+        {"m": to_global_id("Member", member.id)},
+        world.token(await world.admin_of(member)),
+    )
+
+
 CASES: dict[str, tuple[Case, str]] = {
     "identityProviderRegister": (_identity_provider_register, "identity_provider.register"),
     "clientCreate": (_client_create, "client.create"),
     "clientSecretRotate": (_client_change("clientSecretRotate"), "client.secret_rotate"),
     "clientRevoke": (_client_change("clientRevoke"), "client.revoke"),
+    "indicatorCreate": (_indicator_create, "indicator.create"),
+    "indicatorUpdate": (
+        _own_indicator("indicatorUpdate", "input: {id: $id, confidence: 90}"),
+        "indicator.update",
+    ),
+    "indicatorRetract": (_own_indicator("indicatorRetract", "id: $id"), "indicator.retract"),
+    "indicatorShare": (
+        _own_indicator("indicatorShare", 'id: $id, audience: "region:EU=FULL"'),
+        "indicator.share",
+    ),
+    "sightingAdd": (_sighting_add, "sighting.add"),
+    "linkCreate": (_link_create, "link.create"),
+    "linkRemove": (_link_remove, "link.remove"),
+    "memberPolicySet": (_member_policy_set, "member_policy.set"),
     "memberInvite": (_invite, "member.invite"),
     "memberActivate": (_status("memberActivate", MemberStatus.INVITED), "member.activate"),
     "memberSuspend": (_status("memberSuspend", MemberStatus.ACTIVE), "member.suspend"),

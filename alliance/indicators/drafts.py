@@ -1,0 +1,113 @@
+"""What a write asks for: an indicator draft, validated into model fields."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+from typing import Any
+
+from alliance.errors import InvalidInput
+from alliance.indicators.kinds import IndicatorKind, Platform
+from alliance.indicators.normalize import IndicatorValue, Normalized, normalize
+from alliance.indicators.vocabulary import EvidenceLevel, Purpose
+from sharing.audience import Audience, Tlp, parse_audience
+from sharing.errors import InvalidSharingInput
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class IndicatorDraft:
+    """A new indicator as its owner sends it. `audience` None: the policy's default."""
+
+    kind: IndicatorKind
+    value: IndicatorValue
+    brand_ids: tuple[uuid.UUID, ...] = ()
+    confidence: int = 50
+    evidence_level: EvidenceLevel = EvidenceLevel.OBSERVED
+    jurisdiction: str | None = None
+    purpose: Purpose = Purpose.MONITORING
+    tlp: Tlp = Tlp.AMBER
+    first_seen: dt.datetime | None = None
+    last_seen: dt.datetime | None = None
+    expires_at: dt.datetime | None = None
+    external_id: str | None = None
+    audience: Audience | None = None
+    personal_data_region: str | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class IndicatorChanges:
+    """Fields of an update; None keeps a field as it is."""
+
+    confidence: int | None = None
+    evidence_level: EvidenceLevel | None = None
+    jurisdiction: str | None = None
+    purpose: Purpose | None = None
+    last_seen: dt.datetime | None = None
+    expires_at: dt.datetime | None = None
+    brand_ids: tuple[uuid.UUID, ...] | None = None
+
+
+def require_confidence(confidence: int) -> int:
+    """`confidence` if it is 0-100, else `InvalidInput` naming it."""
+    if not 0 <= confidence <= 100:
+        raise InvalidInput("Confidence is a whole number from 0 to 100.", field="confidence")
+    return confidence
+
+
+def require_jurisdiction(code: str | None) -> str | None:
+    """An ISO 3166-1 alpha-2 code in upper case, or None."""
+    if code is None:
+        return None
+    cleaned = code.strip().upper()
+    if len(cleaned) != 2 or not cleaned.isalpha() or not cleaned.isascii():
+        raise InvalidInput("A jurisdiction is a two-letter country code.", field="jurisdiction")
+    return cleaned
+
+
+def require_aware(moment: dt.datetime | None, field: str) -> dt.datetime | None:
+    """`moment` if it carries a time zone (every time is stored in UTC)."""
+    if moment is not None and moment.tzinfo is None:
+        raise InvalidInput("Times need a time zone offset, e.g. Z.", field=field)
+    return moment
+
+
+def draft_fields(draft: IndicatorDraft, now: dt.datetime) -> tuple[Normalized, dict[str, Any]]:
+    """The normalised value and the model fields of a draft; `InvalidInput` names the field."""
+    normalized = normalize(draft.kind, draft.value)
+    first_seen = require_aware(draft.first_seen, "firstSeen") or now
+    last_seen = require_aware(draft.last_seen, "lastSeen") or first_seen
+    if last_seen < first_seen:
+        raise InvalidInput("Last seen cannot be before first seen.", field="lastSeen")
+    external_id = None if draft.external_id is None else draft.external_id.strip()
+    if external_id is not None and not 1 <= len(external_id) <= 200:
+        raise InvalidInput("An external id has 1 to 200 characters.", field="externalId")
+    platform: Platform | None = draft.value.platform or draft.value.provider
+    fields = {
+        "kind": draft.kind,
+        "match_key": normalized.match_key,
+        "value": normalized.display,
+        "extra": dict(normalized.extra),
+        "platform": None if platform is None else platform.value,
+        "confidence": require_confidence(draft.confidence),
+        "evidence_level": draft.evidence_level,
+        "jurisdiction": require_jurisdiction(draft.jurisdiction),
+        "purpose": draft.purpose,
+        "tlp": draft.tlp,
+        "first_seen": first_seen,
+        "last_seen": last_seen,
+        "expires_at": require_aware(draft.expires_at, "expiresAt"),
+        "external_id": external_id,
+        "personal_data_region": draft.personal_data_region,
+    }
+    return normalized, fields
+
+
+def parse_requested_audience(text: str | None) -> Audience | None:
+    """The audience a write asks for, in text form; None means "my policy's default"."""
+    if text is None:
+        return None
+    try:
+        return parse_audience(text)
+    except InvalidSharingInput as invalid:
+        raise InvalidInput(invalid.message, field="audience") from None

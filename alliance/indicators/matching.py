@@ -1,0 +1,152 @@
+"""Exact match by match key, and corroboration ("seen by N members").
+
+Both count *members holding the same match key* among the records the viewer sees at
+any level, MATCH_ONLY included, plus its own: a MATCH_ONLY grant exists to tell a holder
+of the value how many members hold it, and whoever sees a record at FULL or ANONYMOUS
+knows its value and could ask `match` the same question. Records outside the viewer's
+audience, and others' records that are not ACTIVE, are never counted
+(docs/sharing.md, "Counts").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from alliance.audit.reads import ReadLog
+from alliance.errors import InvalidInput
+from alliance.indicators.kinds import IndicatorKind
+from alliance.indicators.models import Indicator, Sighting
+from alliance.indicators.normalize import IndicatorValue, normalize
+from alliance.indicators.reads import shown
+from alliance.indicators.vocabulary import SightingKind
+from sharing import Viewer
+from sharing.policy import ViewerFacts
+from sharing.predicate import Reach, visible_to
+from sharing.session import REACH_OPTION
+
+MAX_MATCH_VALUES = 1000
+MatchKey = tuple[IndicatorKind, str]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class MatchOutcome:
+    """What the viewer learns about one submitted value.
+
+    `holders`: distinct members holding it (as the module docstring counts them);
+    `listable_ids`: the matching records it may open; `error`: why the value is invalid.
+    """
+
+    match_key: str | None
+    holders: int
+    listable_ids: tuple[uuid.UUID, ...]
+    error: InvalidInput | None = None
+
+
+async def _matching_rows(
+    session: AsyncSession, viewer: Viewer, keys: set[MatchKey]
+) -> dict[MatchKey, list[tuple[uuid.UUID, uuid.UUID, bool]]]:
+    found: dict[MatchKey, list[tuple[uuid.UUID, uuid.UUID, bool]]] = defaultdict(list)
+    if not keys:
+        return found
+    listable = visible_to(Indicator, ViewerFacts.of(viewer), Reach.LIST)
+    query = (
+        select(
+            Indicator.id,
+            Indicator.kind,
+            Indicator.match_key,
+            Indicator.owner_member_id,
+            listable.label("listable"),
+        )
+        .where(
+            Indicator.kind.in_({kind for kind, _ in keys}),
+            Indicator.match_key.in_({key for _, key in keys}),
+            shown(viewer),
+        )
+        .execution_options(**{REACH_OPTION: Reach.MATCH.value})
+    )
+    for row in await session.execute(query):
+        if (row.kind, row.match_key) in keys:
+            found[(row.kind, row.match_key)].append((row.id, row.owner_member_id, row.listable))
+    return found
+
+
+async def match(
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    reads: ReadLog,
+    values: Sequence[tuple[IndicatorKind, IndicatorValue]],
+) -> list[MatchOutcome]:
+    """One outcome per submitted value, in order; invalid values get their error."""
+    if len(values) > MAX_MATCH_VALUES:
+        raise InvalidInput(f"At most {MAX_MATCH_VALUES} values at once.", field="values")
+    keys: list[MatchKey | InvalidInput] = []
+    for kind, value in values:
+        try:
+            keys.append((kind, normalize(kind, value).match_key))
+        except InvalidInput as invalid:
+            keys.append(invalid)
+    rows = await _matching_rows(session, viewer, {k for k in keys if isinstance(k, tuple)})
+    outcomes = []
+    for key in keys:
+        if isinstance(key, InvalidInput):
+            outcomes.append(MatchOutcome(None, 0, (), key))
+            continue
+        hits = rows.get(key, [])
+        reads.note("match", "Indicator", (record_id for record_id, _, _ in hits))
+        outcomes.append(
+            MatchOutcome(
+                match_key=key[1],
+                holders=len({owner for _, owner, _ in hits}),
+                listable_ids=tuple(record_id for record_id, _, ok in hits if ok),
+            )
+        )
+    return outcomes
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Corroboration:
+    """How many members hold the indicator's match key, and its sightings by kind."""
+
+    holders: int
+    sightings: dict[SightingKind, int]
+
+
+async def corroboration(
+    session: AsyncSession, *, viewer: Viewer, indicator_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Corroboration]:
+    """Corroboration of each listable indicator among `indicator_ids` (three statements)."""
+    ids = set(indicator_ids)
+    if not ids:
+        return {}
+    own_keys = {
+        row.id: (row.kind, row.match_key)
+        for row in await session.execute(
+            select(Indicator.id, Indicator.kind, Indicator.match_key).where(
+                Indicator.id.in_(ids), shown(viewer)
+            )
+        )
+    }
+    hits = await _matching_rows(session, viewer, set(own_keys.values()))
+    counted = await session.execute(
+        select(Sighting.indicator_id, Sighting.kind, func.count())
+        .join(Indicator, Indicator.id == Sighting.indicator_id)
+        .where(Sighting.indicator_id.in_(own_keys))
+        .group_by(Sighting.indicator_id, Sighting.kind)
+    )
+    sightings: dict[uuid.UUID, Counter[SightingKind]] = defaultdict(Counter)
+    for indicator_id, kind, count in counted:
+        sightings[indicator_id][kind] = count
+    return {
+        rid: Corroboration(
+            holders=len({owner for _, owner, _ in hits.get(key, [])}),
+            sightings=dict(sightings[rid]),
+        )
+        for rid, key in own_keys.items()
+    }

@@ -1,0 +1,133 @@
+"""Reading indicators for a viewer: one statement per page, visibility decided in SQL.
+
+Every query here runs on a viewer session (`sharing.session`), which adds the read
+predicate to each ORM SELECT. On top of it, this module adds only narrowing domain rules:
+others' records are shown while ACTIVE, and the owner is named (and brands shown, and
+the brand filter applied) only where the viewer's level is FULL.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, literal, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from alliance.brands.models import Brand
+from alliance.indicators.models import Indicator, indicator_brands
+from alliance.indicators.vocabulary import IndicatorStatus
+from alliance.members.models import Member
+from sharing import Scope, Viewer
+from sharing.audience import Audience
+from sharing.policy import ViewerFacts
+from sharing.predicate import Reach, visible_to
+from sharing.storage import stored_audiences
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class VisibleIndicator:
+    """An indicator as one viewer may see it.
+
+    `owner_id`, `owner_name`, `brands` are None unless the viewer's level is FULL (or it
+    owns the record); `owner_region` is always there ("a member in <region>").
+    `audience` is the stored effective audience, for the owner only.
+    """
+
+    indicator: Indicator
+    owner_id: uuid.UUID | None
+    owner_name: str | None
+    owner_region: str
+    brands: Sequence[Brand] | None
+    audience: Audience | None
+
+
+def _me(viewer: Viewer) -> ColumnElement[bool]:
+    if viewer.member_id is None:
+        return literal(False)
+    return Indicator.owner_member_id == viewer.member_id
+
+
+def shown(viewer: Viewer) -> ColumnElement[bool]:
+    """The domain rule on top of the read predicate: others' records while ACTIVE."""
+    return or_(_me(viewer), Indicator.status == IndicatorStatus.ACTIVE)
+
+
+def owner_named(viewer: Viewer) -> ColumnElement[bool]:
+    """True where the viewer's level is FULL (the owner is named), from the same builder."""
+    return visible_to(Indicator, ViewerFacts.of(viewer), Reach.FULL)
+
+
+def visible_select(viewer: Viewer) -> Select[Any]:
+    """Indicators with the owner columns the viewer may see; filter and order it further."""
+    named = owner_named(viewer)
+    return (
+        select(
+            Indicator,
+            named.label("named"),
+            case((named, Member.legal_name), else_=None).label("owner_name"),
+            Member.region_code,
+        )
+        .join(Member, Member.id == Indicator.owner_member_id)
+        .where(shown(viewer))
+    )
+
+
+async def materialize(
+    session: AsyncSession, viewer: Viewer, rows: Sequence[Any]
+) -> list[VisibleIndicator]:
+    """Rows of `visible_select` as `VisibleIndicator`s: two more statements at most."""
+    named_ids = [row.Indicator.id for row in rows if row.named]
+    brands: dict[uuid.UUID, list[Brand]] = {rid: [] for rid in named_ids}
+    if named_ids:
+        found = await session.execute(
+            select(indicator_brands.c.indicator_id, Brand)
+            .join(Brand, Brand.id == indicator_brands.c.brand_id)
+            .where(indicator_brands.c.indicator_id.in_(named_ids))
+            .order_by(Brand.name)
+        )
+        for indicator_id, brand in found:
+            brands[indicator_id].append(brand)
+    own = [row.Indicator.id for row in rows if row.Indicator.owner_member_id == viewer.member_id]
+    audiences = await stored_audiences(session, Indicator, own)
+    return [
+        VisibleIndicator(
+            indicator=row.Indicator,
+            owner_id=row.Indicator.owner_member_id if row.named else None,
+            owner_name=row.owner_name if row.named else None,
+            owner_region=row.region_code,
+            brands=brands.get(row.Indicator.id) if row.named else None,
+            audience=audiences.get(row.Indicator.id),
+        )
+        for row in rows
+    ]
+
+
+async def by_ids(
+    session: AsyncSession, *, viewer: Viewer, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, VisibleIndicator]:
+    """The indicators among `ids` that the viewer may list; the others are absent.
+
+    Without the `indicators:read` right nothing is listable (like `node` for any id).
+    """
+    if not ids or not viewer.has_scope(Scope.INDICATORS_READ):
+        return {}
+    rows = (await session.execute(visible_select(viewer).where(Indicator.id.in_(set(ids))))).all()
+    found = await materialize(session, viewer, rows)
+    return {item.indicator.id: item for item in found}
+
+
+def brand_filter(viewer: Viewer, brand_id: uuid.UUID) -> ColumnElement[bool]:
+    """Records of `brand_id`, among those whose owner the viewer may know: a brand names
+    its member, so filtering ANONYMOUS records by brand would reveal their owner."""
+    has_brand = (
+        select(indicator_brands.c.indicator_id)
+        .where(
+            indicator_brands.c.indicator_id == Indicator.id,
+            indicator_brands.c.brand_id == brand_id,
+        )
+        .exists()
+    )
+    return and_(has_brand, owner_named(viewer))

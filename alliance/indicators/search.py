@@ -1,0 +1,138 @@
+"""The indicator list: filters, orderings, keyset pages and the count, for one viewer."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from alliance.audit.reads import ReadLog
+from alliance.errors import InvalidInput
+from alliance.indicators.kinds import IndicatorKind
+from alliance.indicators.models import Indicator
+from alliance.indicators.reads import (
+    VisibleIndicator,
+    brand_filter,
+    materialize,
+    shown,
+    visible_select,
+)
+from alliance.indicators.vocabulary import IndicatorOrder, IndicatorStatus
+from alliance.members.models import Member
+from alliance.pagination import Page, decode_cursor, encode_cursor, require_page_size
+from sharing import Viewer
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class IndicatorFilter:
+    """Every field narrows the list; None (or empty) leaves it open."""
+
+    kinds: tuple[IndicatorKind, ...] = ()
+    platform: str | None = None
+    brand_id: uuid.UUID | None = None
+    owner_region: str | None = None
+    status: IndicatorStatus | None = None
+    min_confidence: int | None = None
+    max_confidence: int | None = None
+    seen_after: dt.datetime | None = None
+    seen_before: dt.datetime | None = None
+    value_prefix: str | None = None
+
+
+_ORDER_COLUMNS: dict[IndicatorOrder, tuple[Any, bool]] = {
+    IndicatorOrder.LAST_SEEN_DESC: (Indicator.last_seen, True),
+    IndicatorOrder.FIRST_SEEN_DESC: (Indicator.first_seen, True),
+    IndicatorOrder.CONFIDENCE_DESC: (Indicator.confidence, True),
+    IndicatorOrder.VALUE_ASC: (Indicator.value, False),
+}
+
+
+def _conditions(viewer: Viewer, wanted: IndicatorFilter) -> list[ColumnElement[bool]]:
+    # (value asked for, condition it becomes); None leaves the list open.
+    candidates: list[tuple[Any, Callable[[Any], ColumnElement[bool]]]] = [
+        (wanted.kinds or None, Indicator.kind.in_),
+        (wanted.platform, lambda v: Indicator.platform == v),
+        (wanted.brand_id, lambda v: brand_filter(viewer, v)),
+        (wanted.owner_region, lambda v: Member.region_code == v),
+        (wanted.status, lambda v: Indicator.status == v),
+        (wanted.min_confidence, lambda v: Indicator.confidence >= v),
+        (wanted.max_confidence, lambda v: Indicator.confidence <= v),
+        (wanted.seen_after, lambda v: Indicator.last_seen >= v),
+        (wanted.seen_before, lambda v: Indicator.first_seen <= v),
+        (wanted.value_prefix or None, lambda v: Indicator.value.startswith(v, autoescape=True)),
+    ]
+    return [condition(value) for value, condition in candidates if value is not None]
+
+
+def _cursor_value(order: IndicatorOrder, text: str) -> Any:
+    try:
+        if order in {IndicatorOrder.LAST_SEEN_DESC, IndicatorOrder.FIRST_SEEN_DESC}:
+            return dt.datetime.fromisoformat(text)
+        if order is IndicatorOrder.CONFIDENCE_DESC:
+            return int(text)
+    except ValueError:
+        raise InvalidInput("This cursor is not one the service issued.", field="after") from None
+    return text
+
+
+def _after(query: Select[Any], order: IndicatorOrder, cursor: str | None) -> Select[Any]:
+    key = decode_cursor(cursor, size=2)
+    if key is None:
+        return query
+    column, descending = _ORDER_COLUMNS[order]
+    try:
+        last_id = uuid.UUID(key[1])
+    except ValueError:
+        raise InvalidInput("This cursor is not one the service issued.", field="after") from None
+    mark = tuple_(column, Indicator.id)
+    bound = tuple_(_cursor_value(order, key[0]), last_id)
+    return query.where(mark < bound if descending else mark > bound)
+
+
+def _cursor(order: IndicatorOrder, item: VisibleIndicator) -> str:
+    column, _ = _ORDER_COLUMNS[order]
+    value = getattr(item.indicator, column.key)
+    text = value.isoformat() if isinstance(value, dt.datetime) else str(value)
+    return encode_cursor([text, str(item.indicator.id)])
+
+
+async def search(
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    reads: ReadLog,
+    wanted: IndicatorFilter,
+    order: IndicatorOrder = IndicatorOrder.LAST_SEEN_DESC,
+    first: int = 50,
+    after: str | None = None,
+) -> Page[VisibleIndicator]:
+    """A page of the indicators the viewer may list, and how many there are in all.
+
+    The count and the rows come from the same filtered statement, so a count never
+    includes a record the viewer could not list.
+    """
+    require_page_size(first)
+    conditions = _conditions(viewer, wanted)
+    column, descending = _ORDER_COLUMNS[order]
+    ordering = (column.desc(), Indicator.id.desc()) if descending else (column, Indicator.id)
+    query = _after(visible_select(viewer).where(*conditions), order, after)
+    rows = (await session.execute(query.order_by(*ordering).limit(first + 1))).all()
+    counted = (
+        select(func.count(Indicator.id))
+        .join(Member, Member.id == Indicator.owner_member_id)
+        .where(shown(viewer), *conditions)
+    )
+    total = await session.scalar(counted)
+    items = await materialize(session, viewer, rows[:first])
+    reads.note("indicators", "Indicator", (i.indicator.id for i in items))
+    return Page(
+        items=items,
+        cursors=[_cursor(order, item) for item in items],
+        has_next_page=len(rows) > first,
+        total_count=total or 0,
+    )

@@ -1,0 +1,189 @@
+"""Writing indicators: create, update, retract, share. Only the owner writes its records."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from alliance.access import require_scope
+from alliance.audit import service as audit_service
+from alliance.brands.models import Brand
+from alliance.db import utcnow
+from alliance.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
+from alliance.indicators.audience import effective_for
+from alliance.indicators.drafts import (
+    IndicatorChanges,
+    IndicatorDraft,
+    draft_fields,
+    require_aware,
+    require_confidence,
+    require_jurisdiction,
+)
+from alliance.indicators.models import Indicator
+from alliance.indicators.vocabulary import IndicatorStatus
+from sharing import Scope, Viewer
+from sharing.audience import Audience, format_audience
+from sharing.storage import write_audiences
+
+
+def require_writer(viewer: Viewer) -> uuid.UUID:
+    """The viewer's member, if it may write indicators; else `Forbidden`."""
+    require_scope(viewer, Scope.INDICATORS_WRITE)
+    if viewer.member_id is None or not viewer.can_read_shared:
+        raise Forbidden("Only an active member that accepted the agreement writes indicators.")
+    return viewer.member_id
+
+
+async def _brands(session: AsyncSession, owner: uuid.UUID, ids: Sequence[uuid.UUID]) -> list[Brand]:
+    if not ids:
+        return []
+    found = (
+        await session.scalars(select(Brand).where(Brand.id.in_(set(ids)), Brand.member_id == owner))
+    ).all()
+    if len(found) != len(set(ids)):
+        raise InvalidInput("Brands must be brands of your own member.", field="brandIds")
+    return list(found)
+
+
+async def _store_audience(
+    session: AsyncSession, indicator: Indicator, requested: Audience | None
+) -> Audience:
+    effective, version = await effective_for(
+        session,
+        owner_id=indicator.owner_member_id,
+        requested=requested,
+        tlp=indicator.tlp,
+        kind=indicator.kind,
+        personal_data_region=indicator.personal_data_region,
+    )
+    indicator.requested_audience = None if requested is None else format_audience(requested)
+    indicator.policy_version = version
+    await session.flush()
+    await write_audiences(session, Indicator, {indicator.id: effective})
+    return effective
+
+
+async def create(session: AsyncSession, *, viewer: Viewer, draft: IndicatorDraft) -> Indicator:
+    """A new indicator owned by the viewer's member, stored with its effective audience.
+
+    Idempotency: an (owner, external id) that exists already is a `Conflict` on
+    `externalId`; the same match key from another member is a separate indicator.
+    """
+    owner = require_writer(viewer)
+    normalized, fields = draft_fields(draft, utcnow())
+    if fields["external_id"] is not None:
+        taken = await session.scalar(
+            select(Indicator.id).where(
+                Indicator.owner_member_id == owner, Indicator.external_id == fields["external_id"]
+            )
+        )
+        if taken is not None:
+            raise Conflict(
+                "You already have an indicator with this external id.", field="externalId"
+            )
+    indicator = Indicator(id=uuid.uuid4(), owner_member_id=owner, **fields)
+    indicator.brands = await _brands(session, owner, draft.brand_ids)
+    session.add(indicator)
+    await _store_audience(session, indicator, draft.audience)
+    audit_service.record(
+        session,
+        viewer=viewer,
+        action="indicator.create",
+        target_type="Indicator",
+        target_id=indicator.id,
+        target_member_id=owner,
+        details={"kind": normalized.kind.value, "external_id": fields["external_id"]},
+    )
+    return indicator
+
+
+async def require_own(
+    session: AsyncSession, *, viewer: Viewer, indicator_id: uuid.UUID
+) -> Indicator:
+    """The viewer's own indicator, locked for update; `NotFound` for any other id.
+
+    Another member's record, visible or not, gets the same answer as a missing one.
+    """
+    owner = require_writer(viewer)
+    indicator = await session.scalar(
+        select(Indicator)
+        .where(Indicator.id == indicator_id, Indicator.owner_member_id == owner)
+        .with_for_update()
+    )
+    if indicator is None:
+        raise NotFound("indicator")
+    return indicator
+
+
+async def update(
+    session: AsyncSession, *, viewer: Viewer, indicator_id: uuid.UUID, changes: IndicatorChanges
+) -> Indicator:
+    """Change fields of an own, active indicator; None keeps a field."""
+    indicator = await require_own(session, viewer=viewer, indicator_id=indicator_id)
+    if indicator.status is not IndicatorStatus.ACTIVE:
+        raise IllegalTransition("Only an active indicator can be changed.", field="id")
+    if changes.confidence is not None:
+        indicator.confidence = require_confidence(changes.confidence)
+    if changes.evidence_level is not None:
+        indicator.evidence_level = changes.evidence_level
+    if changes.jurisdiction is not None:
+        indicator.jurisdiction = require_jurisdiction(changes.jurisdiction)
+    if changes.purpose is not None:
+        indicator.purpose = changes.purpose
+    if changes.last_seen is not None:
+        last_seen = require_aware(changes.last_seen, "lastSeen")
+        if last_seen is not None and last_seen < indicator.first_seen:
+            raise InvalidInput("Last seen cannot be before first seen.", field="lastSeen")
+        indicator.last_seen = changes.last_seen
+    if changes.expires_at is not None:
+        indicator.expires_at = require_aware(changes.expires_at, "expiresAt")
+    if changes.brand_ids is not None:
+        await session.refresh(indicator, attribute_names=["brands"])
+        indicator.brands = await _brands(session, indicator.owner_member_id, changes.brand_ids)
+    indicator.updated_at = utcnow()
+    _audit(session, viewer, indicator, "indicator.update")
+    return indicator
+
+
+async def retract(session: AsyncSession, *, viewer: Viewer, indicator_id: uuid.UUID) -> Indicator:
+    """ACTIVE → RETRACTED: the record leaves every other member's view."""
+    indicator = await require_own(session, viewer=viewer, indicator_id=indicator_id)
+    if indicator.status is not IndicatorStatus.ACTIVE:
+        raise IllegalTransition("Only an active indicator can be retracted.", field="id")
+    indicator.status = IndicatorStatus.RETRACTED
+    indicator.updated_at = utcnow()
+    _audit(session, viewer, indicator, "indicator.retract")
+    return indicator
+
+
+async def share(
+    session: AsyncSession, *, viewer: Viewer, indicator_id: uuid.UUID, audience: Audience | None
+) -> tuple[Indicator, Audience]:
+    """Give an own indicator a new audience (None: the policy's default); returns the
+    effective audience stored."""
+    indicator = await require_own(session, viewer=viewer, indicator_id=indicator_id)
+    effective = await _store_audience(session, indicator, audience)
+    indicator.updated_at = utcnow()
+    _audit(session, viewer, indicator, "indicator.share", {"audience": format_audience(effective)})
+    return indicator, effective
+
+
+def _audit(
+    session: AsyncSession,
+    viewer: Viewer,
+    indicator: Indicator,
+    action: str,
+    details: dict[str, str] | None = None,
+) -> None:
+    audit_service.record(
+        session,
+        viewer=viewer,
+        action=action,
+        target_type="Indicator",
+        target_id=indicator.id,
+        target_member_id=indicator.owner_member_id,
+        details=details,
+    )

@@ -1,0 +1,118 @@
+"""Sightings: a member corroborates an indicator it may list; others see "a member"
+unless the sighting member discloses itself. A sighting is visible exactly where its
+indicator is listable (every query joins the indicator, which the viewer session filters).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from alliance.audit import service as audit_service
+from alliance.errors import InvalidInput, NotFound
+from alliance.indicators.models import Indicator, Sighting
+from alliance.indicators.reads import shown
+from alliance.indicators.service import require_writer
+from alliance.indicators.vocabulary import SightingKind
+from alliance.members.models import Member
+from sharing import Scope, Viewer
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class VisibleSighting:
+    """A sighting as one viewer may see it: the member only if disclosed or its own."""
+
+    sighting: Sighting
+    member_id: uuid.UUID | None
+    member_name: str | None
+
+
+async def require_listable(
+    session: AsyncSession, *, viewer: Viewer, indicator_id: uuid.UUID, field: str
+) -> Indicator:
+    """An indicator the viewer may list, or `NotFound` naming `field` (same for invisible)."""
+    found = await session.scalar(
+        select(Indicator).where(Indicator.id == indicator_id, shown(viewer))
+    )
+    if found is None:
+        raise NotFound("indicator", field=field)
+    return found
+
+
+async def add(
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    indicator_id: uuid.UUID,
+    kind: SightingKind,
+    note: str | None = None,
+    disclosed: bool = False,
+) -> Sighting:
+    """Record the viewer's member's sighting of an indicator it may list."""
+    member = require_writer(viewer)
+    await require_listable(session, viewer=viewer, indicator_id=indicator_id, field="indicatorId")
+    if note is not None and len(note) > 2000:
+        raise InvalidInput("A note has at most 2000 characters.", field="note")
+    sighting = Sighting(
+        id=uuid.uuid4(),
+        indicator_id=indicator_id,
+        member_id=member,
+        kind=kind,
+        note=note,
+        disclosed=disclosed,
+    )
+    session.add(sighting)
+    await session.flush()
+    audit_service.record(
+        session,
+        viewer=viewer,
+        action="sighting.add",
+        target_type="Sighting",
+        target_id=sighting.id,
+        target_member_id=member,
+        details={"kind": kind.value, "disclosed": disclosed},
+    )
+    return sighting
+
+
+def _visible(viewer: Viewer, sighting: Sighting, name: str) -> VisibleSighting:
+    named = sighting.disclosed or sighting.member_id == viewer.member_id
+    return VisibleSighting(sighting, sighting.member_id if named else None, name if named else None)
+
+
+async def _load(
+    session: AsyncSession, viewer: Viewer, *conditions: object
+) -> list[VisibleSighting]:
+    rows = await session.execute(
+        select(Sighting, Member.legal_name)
+        .join(Indicator, Indicator.id == Sighting.indicator_id)
+        .join(Member, Member.id == Sighting.member_id)
+        .where(shown(viewer), *conditions)  # type: ignore[arg-type]
+        .order_by(Sighting.at.desc(), Sighting.id)
+    )
+    return [_visible(viewer, sighting, name) for sighting, name in rows]
+
+
+async def of_indicators(
+    session: AsyncSession, *, viewer: Viewer, indicator_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[VisibleSighting]]:
+    """The sightings of each listable indicator, newest first (one statement)."""
+    found: dict[uuid.UUID, list[VisibleSighting]] = defaultdict(list)
+    if indicator_ids:
+        for item in await _load(session, viewer, Sighting.indicator_id.in_(set(indicator_ids))):
+            found[item.sighting.indicator_id].append(item)
+    return found
+
+
+async def by_ids(
+    session: AsyncSession, *, viewer: Viewer, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, VisibleSighting]:
+    """The sightings among `ids` whose indicator the viewer may list (with `indicators:read`)."""
+    if not ids or not viewer.has_scope(Scope.INDICATORS_READ):
+        return {}
+    return {s.sighting.id: s for s in await _load(session, viewer, Sighting.id.in_(set(ids)))}

@@ -1,0 +1,1 @@
+"""Member sharing policies: stored versions, the setter, re-application."""

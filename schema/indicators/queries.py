@@ -1,0 +1,146 @@
+"""The `indicators` connection and `match`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import strawberry
+
+from alliance.errors import InvalidInput
+from alliance.indicators import matching
+from alliance.indicators import reads as indicator_reads
+from alliance.indicators.search import IndicatorFilter, search
+from schema.capabilities import query_field, requires
+from schema.connection import Connection, connection_from_page
+from schema.context import Info
+from schema.enums import ErrorCode, IndicatorKind, IndicatorOrder, IndicatorStatus
+from schema.ids import parse_global_id
+from schema.indicators.inputs import IndicatorValueInput
+from schema.indicators.types import IndicatorType
+from sharing import Scope
+
+NO_BRAND = uuid.UUID(int=0)
+
+
+@strawberry.input(description="Every field narrows the list; leave it out to leave it open.")
+class IndicatorFilterInput:
+    kinds: list[IndicatorKind] | None = None
+    platform: str | None = None
+    brand_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only records whose owner is named to you can match a brand."
+    )
+    owner_region: str | None = None
+    status: IndicatorStatus | None = None
+    min_confidence: int | None = None
+    max_confidence: int | None = None
+    seen_after: dt.datetime | None = strawberry.field(
+        default=None, description="Last seen at or after."
+    )
+    seen_before: dt.datetime | None = strawberry.field(
+        default=None, description="First seen at or before."
+    )
+    value_prefix: str | None = None
+
+    def to_domain(self) -> IndicatorFilter:
+        brand = None
+        if self.brand_id is not None:
+            parsed = parse_global_id(str(self.brand_id))
+            # An id that is not a brand's matches nothing, like an unknown brand.
+            brand = parsed[1] if parsed is not None and parsed[0] == "Brand" else NO_BRAND
+        return IndicatorFilter(
+            kinds=tuple(self.kinds or ()),
+            platform=self.platform,
+            brand_id=brand,
+            owner_region=self.owner_region,
+            status=self.status,
+            min_confidence=self.min_confidence,
+            max_confidence=self.max_confidence,
+            seen_after=self.seen_after,
+            seen_before=self.seen_before,
+            value_prefix=self.value_prefix,
+        )
+
+
+async def resolve_indicators(
+    info: Info,
+    first: int = 50,
+    after: str | None = None,
+    filter: IndicatorFilterInput | None = None,
+    order: IndicatorOrder = IndicatorOrder.LAST_SEEN_DESC,
+) -> Connection[IndicatorType]:
+    wanted = filter.to_domain() if filter is not None else IndicatorFilter()
+    async with info.context.session() as session:
+        page = await search(
+            session,
+            viewer=info.context.viewer,
+            reads=info.context.reads,
+            wanted=wanted,
+            order=order,
+            first=first,
+            after=after,
+        )
+    return connection_from_page(page, IndicatorType.from_visible)
+
+
+@strawberry.type(description="Why a submitted value could not be matched.")
+class MatchValueError:
+    code: ErrorCode
+    field: str | None
+    message: str
+
+
+@strawberry.type(description="What you may learn about one submitted value.")
+class MatchResult:
+    match_key: str | None = strawberry.field(description="The value's normalised key.")
+    members: int = strawberry.field(
+        description="How many members hold this key, among records you may know of (you too)."
+    )
+    indicators: list[IndicatorType] = strawberry.field(
+        description="The matching records you may open (never MATCH_ONLY ones)."
+    )
+    error: MatchValueError | None
+
+
+def _error(invalid: InvalidInput) -> MatchValueError:
+    return MatchValueError(code=invalid.code, field=invalid.field, message=invalid.message)
+
+
+async def resolve_match(info: Info, values: list[IndicatorValueInput]) -> list[MatchResult]:
+    viewer = info.context.viewer
+    async with info.context.session() as session:
+        outcomes = await matching.match(
+            session,
+            viewer=viewer,
+            reads=info.context.reads,
+            values=[(v.kind, v.to_domain()) for v in values],
+        )
+        wanted = [i for outcome in outcomes for i in outcome.listable_ids]
+        found = await indicator_reads.by_ids(session, viewer=viewer, ids=wanted)
+    return [
+        MatchResult(
+            match_key=o.match_key,
+            members=o.holders,
+            indicators=[IndicatorType.from_visible(found[i]) for i in o.listable_ids if i in found],
+            error=None if o.error is None else _error(o.error),
+        )
+        for o in outcomes
+    ]
+
+
+indicators = query_field(
+    resolve_indicators,
+    capability=requires(Scope.INDICATORS_READ),
+    description=(
+        "Indicators you may list (yours, and others' shared with you at FULL or ANONYMOUS "
+        "level), filtered and ordered. `first` is at most 100."
+    ),
+)
+match = query_field(
+    resolve_match,
+    capability=requires(Scope.INDICATORS_READ),
+    description=(
+        "Exact match of up to 1,000 values by match key, one result per value in order. "
+        "MATCH_ONLY records count in `members` but are never returned."
+    ),
+)

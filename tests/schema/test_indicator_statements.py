@@ -1,0 +1,45 @@
+"""A page costs a constant number of SQL statements, whatever its size (DESIGN §9)."""
+
+from __future__ import annotations
+
+import itertools
+
+from tests.fixtures.graphql import Api
+from tests.fixtures.indicators import Intel
+from tests.fixtures.world import World
+
+PAGE = """query($first: Int!) { indicators(first: $first) { totalCount edges { node {
+  id value owner { id name label } brands { name } audience
+  corroboration { members sightings { kind count } }
+  sightings { kind memberId } links { kind source { id value } target { id owner { label } } }
+} } } }"""
+
+
+async def _statements_for_page(
+    api: Api, world: World, intel: Intel, statements: list[str], size: int
+) -> int:
+    owner = await world.member(region="EU")
+    other = await world.member(region="CN")
+    records = [
+        await intel.indicator(owner, "alliance=FULL" if i % 2 else "alliance=ANONYMOUS")
+        for i in range(size)
+    ]
+    for first, second in itertools.pairwise(records):
+        await intel.link(owner, first, second)
+        await intel.sighting(other, first)
+    token = world.token(await world.user(other))
+    statements.clear()
+    data = await api.query(PAGE, {"first": size}, token=token)
+    assert len(data["indicators"]["edges"]) == size
+    assert all(e["node"]["links"] for e in data["indicators"]["edges"])
+    return len(statements)
+
+
+async def test_a_page_of_50_costs_as_many_statements_as_a_page_of_5(
+    api: Api, world: World, intel: Intel, statements: list[str]
+) -> None:
+    small = await _statements_for_page(api, world, intel, statements, 5)
+    large = await _statements_for_page(api, world, intel, statements, 50)
+
+    assert small == large
+    assert large <= 15, statements
