@@ -11,10 +11,12 @@ from alliance.members.models import DataDisposition, Member
 from alliance.oauth.models import AuthorizationCode, RefreshToken, RevokedAccessToken
 from alliance.policies.models import MemberPolicyVersion
 from alliance.regions.models import Region
+from alliance.retention.models import AllianceSetting
 from alliance.users.models import User, UserStatus
 
 __all__ = [
     "Agreement",
+    "AllianceSetting",
     "AgreementAcceptance",
     "AuditEvent",
     "AuthorizationCode",
