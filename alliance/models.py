@@ -16,8 +16,8 @@ from alliance.users.models import User, UserStatus
 
 __all__ = [
     "Agreement",
-    "AllianceSetting",
     "AgreementAcceptance",
+    "AllianceSetting",
     "AuditEvent",
     "AuthorizationCode",
     "Base",

@@ -105,9 +105,7 @@ def _build(
     wanted = sorted(level.value for level in levels)
     granted = exists().where(grants.c.record_id == entity.id, reaches, grants.c.level.in_(wanted))
     excluded = exists().where(excludes.c.record_id == entity.id, excludes.c.member_id == member)
-    return or_(
-        entity.owner_member_id == member, and_(can_read_shared, current, granted, ~excluded)
-    )
+    return or_(entity.owner_member_id == member, and_(can_read_shared, current, granted, ~excluded))
 
 
 def visible_to(

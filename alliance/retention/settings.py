@@ -143,9 +143,7 @@ def apply_changes(settings: RetentionSettings, changes: RetentionChanges) -> Ret
     """`settings` with `changes`, validated; `InvalidInput` names the field at fault."""
     max_days = settings.max_expiry_days
     if changes.max_expiry_days is not None:
-        max_days = _require_days(
-            changes.max_expiry_days, "maxExpiryDays", 1, "The longest expiry"
-        )
+        max_days = _require_days(changes.max_expiry_days, "maxExpiryDays", 1, "The longest expiry")
     purge = settings.purge_after_days
     if changes.purge_after_days is not None:
         purge = _require_days(changes.purge_after_days, "purgeAfterDays", 0, "The retention")
