@@ -161,7 +161,10 @@ async def test_bad_retention_values_name_their_field_and_change_nothing(
         ({"maxExpiryDays": 0}, "maxExpiryDays"),
         ({"maxExpiryDays": 400}, "maxExpiryDays"),  # below the 2-year defaults
         ({"expiryDays": [{"kind": "EMAIL", "days": 5000}]}, "expiryDays"),
-        ({"expiryDays": [{"kind": "EMAIL", "days": 1}, {"kind": "EMAIL", "days": 2}]}, "expiryDays"),
+        (
+            {"expiryDays": [{"kind": "EMAIL", "days": 1}, {"kind": "EMAIL", "days": 2}]},
+            "expiryDays",
+        ),
         ({"purgeAfterDays": 10, "expiryDays": [{"kind": "URL", "days": 0}]}, "expiryDays"),
     ]
     for change, field in cases:
