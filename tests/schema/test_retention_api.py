@@ -138,7 +138,8 @@ async def test_only_alliance_admins_read_and_change_retention_settings(
 
     # the defaults, then a change
     defaults = (await api.query(SETTINGS, token=alliance_admin))["retentionSettings"]
-    assert defaults["maxExpiryDays"] == 1825 and defaults["purgeAfterDays"] == 90
+    assert defaults["maxExpiryDays"] == 1825
+    assert defaults["purgeAfterDays"] == 90
     assert {"kind": "DOMAIN", "days": 365} in defaults["expiryDays"]
     changed = await api.query(
         SET,

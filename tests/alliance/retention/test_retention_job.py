@@ -111,7 +111,8 @@ async def test_the_purge_leaves_tombstones_after_the_retention_period(
             None,
         )
         assert (stone.owner_member_id, stone.kind, stone.status) == (owner.id, record.kind, status)
-        assert stone.purged_at is not None and stone.expires_at is not None
+        assert stone.purged_at is not None
+        assert stone.expires_at is not None
         assert not await _owner_sees(world, owner, record.id)
     async with world.db.session() as session:
         notes = await session.scalars(
@@ -122,7 +123,8 @@ async def test_the_purge_leaves_tombstones_after_the_retention_period(
     # and the recent ones keep their data (the owner still sees them)
     for record in (recent, fresh_retraction):
         kept = await _load(world, record.id)
-        assert kept.value == record.value and kept.purged_at is None
+        assert kept.value == record.value
+        assert kept.purged_at is None
         assert await _owner_sees(world, owner, record.id)
 
     # a second run purges nothing more
@@ -144,7 +146,8 @@ async def test_a_legal_hold_blocks_the_purge_until_it_is_cleared(
 
     assert (held.expired, held.purged, held.held) == (1, 0, 1)
     kept = await _load(world, record.id)
-    assert kept.value == record.value and kept.status is IndicatorStatus.EXPIRED
+    assert kept.value == record.value
+    assert kept.status is IndicatorStatus.EXPIRED
     assert await _owner_sees(world, owner, record.id)
 
     async with world.db.viewer_transaction(admin) as session:
