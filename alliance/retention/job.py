@@ -121,7 +121,12 @@ async def _purge_batch(
     changed = await _changed(
         session,
         update(Indicator)
-        .where(Indicator.id.in_(ids), Indicator.legal_hold.is_(False))
+        # Re-checked here: a hold set, or a purge done, since the page was read wins.
+        .where(
+            Indicator.id.in_(ids),
+            Indicator.legal_hold.is_(False),
+            Indicator.purged_at.is_(None),
+        )
         .values(
             value=TOMBSTONE,
             match_key=TOMBSTONE,
