@@ -92,6 +92,9 @@ async def test_the_default_expiry_per_kind_applies_and_a_writer_stays_within_the
         assert refused["indicatorCreate"]["errors"] == [
             {"code": "VALIDATION", "field": "expiresAt"}
         ]
+    # and nothing of a refused write was stored
+    listed = await api.query(LIST, token=token)
+    assert listed["indicators"]["totalCount"] == 1
 
 
 async def test_the_legal_hold_is_set_by_the_owners_admins_and_seen_by_the_owner_only(
@@ -174,3 +177,26 @@ async def test_bad_retention_values_name_their_field_and_change_nothing(
         assert [(e["code"], e["field"]) for e in errors] == [("VALIDATION", field)], change
     settings = (await api.query(SETTINGS, token=token))["retentionSettings"]
     assert settings["purgeAfterDays"] == 90
+
+
+UPDATE = """mutation($id: ID!) { indicatorUpdate(input: {id: $id, confidence: 90}) {
+  errors { code field } } }"""
+
+
+async def test_an_expired_record_can_no_longer_be_changed_or_sighted(
+    api: Api, world: World, intel: Intel
+) -> None:
+    owner, other = await world.member(), await world.member()
+    record = await intel.indicator(owner, written_at=THREE_YEARS_AGO)
+    gid = to_global_id("Indicator", record.id)
+
+    changed = await api.query(UPDATE, {"id": gid}, token=world.token(await world.user(owner)))
+    sighted = await api.query(
+        """mutation($id: ID!) { sightingAdd(input: {indicatorId: $id, kind: SEEN}) {
+          errors { code field } } }""",
+        {"id": gid},
+        token=world.token(await world.user(other)),
+    )
+
+    assert changed["indicatorUpdate"]["errors"] == [{"code": "ILLEGAL_TRANSITION", "field": "id"}]
+    assert sighted["sightingAdd"]["errors"] == [{"code": "NOT_FOUND", "field": "indicatorId"}]
