@@ -127,6 +127,13 @@ async def test_the_purge_leaves_tombstones_after_the_retention_period(
         assert kept.purged_at is None
         assert await _owner_sees(world, owner, record.id)
 
+    # the link to the purged record is gone from the owner's view of the kept one
+    async with world.db.viewer_session(member_viewer(owner)) as session:
+        links = await link_service.of_indicators(
+            session, viewer=member_viewer(owner), indicator_ids=[recent.id]
+        )
+    assert links.get(recent.id, []) == []
+
     # a second run purges nothing more
     assert (await retention_job.run(world.db, now=NOW)).purged == 0
 
