@@ -11,11 +11,13 @@ from alliance.members.models import DataDisposition, Member
 from alliance.oauth.models import AuthorizationCode, RefreshToken, RevokedAccessToken
 from alliance.policies.models import MemberPolicyVersion
 from alliance.regions.models import Region
+from alliance.retention.models import AllianceSetting
 from alliance.users.models import User, UserStatus
 
 __all__ = [
     "Agreement",
     "AgreementAcceptance",
+    "AllianceSetting",
     "AuditEvent",
     "AuthorizationCode",
     "Base",

@@ -16,6 +16,7 @@ from alliance import demo, migrate
 from alliance.clients import service as client_service
 from alliance.config import Environment, Settings
 from alliance.db import Database
+from alliance.retention import job as retention_job
 from alliance.users import service as user_service
 from alliance.users.models import UserStatus
 from api.app import create_app
@@ -32,9 +33,11 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 admin_app = typer.Typer(help="Alliance administrators.", no_args_is_help=True)
 keys_app = typer.Typer(help="Token signing keys.", no_args_is_help=True)
+retention_app = typer.Typer(help="Expiry and purge of indicators.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
 app.add_typer(keys_app, name="keys")
+app.add_typer(retention_app, name="retention")
 
 SAMPLE_QUERY = (
     "{ viewer { kind roles member { legalName } } members(first: 5) "
@@ -185,6 +188,29 @@ def keys_rotate(
         keep_after=dt.timedelta(seconds=max(keep_after, settings.access_token_ttl * 2)),
     )
     typer.echo(f"New key {kid} signs from {publish_ahead} s from now.")
+
+
+async def _retention_run(settings: Settings, batch_size: int) -> retention_job.RetentionReport:
+    database = Database(settings.database_url)
+    try:
+        return await retention_job.run(database, batch_size=batch_size)
+    finally:
+        await database.dispose()
+
+
+@retention_app.command("run")
+def retention_run(
+    batch_size: Annotated[
+        int, typer.Option(min=1, max=10000, help="Records per transaction.")
+    ] = retention_job.BATCH_SIZE,
+) -> None:
+    """Mark expired indicators EXPIRED and purge personal data past the retention period
+    (idempotent; schedule it daily)."""
+    report = asyncio.run(_retention_run(_settings(), batch_size))
+    typer.echo(
+        f"Expired {report.expired}, purged {report.purged}, "
+        f"{report.held} due for purge but under legal hold."
+    )
 
 
 @app.command("export-schema")

@@ -29,6 +29,7 @@ from schema.identity_providers.mutations.identity_provider_register import (
 )
 from schema.identity_providers.queries import identity_provider
 from schema.indicators.mutations.indicator_create import indicator_create
+from schema.indicators.mutations.indicator_legal_hold_set import indicator_legal_hold_set
 from schema.indicators.mutations.indicator_retract import indicator_retract
 from schema.indicators.mutations.indicator_share import indicator_share
 from schema.indicators.mutations.indicator_update import indicator_update
@@ -50,6 +51,8 @@ from schema.policies.mutations.member_policy_set import member_policy_set
 from schema.policies.queries import member_policy
 from schema.read_audit import ReadAudit
 from schema.regions.queries import regions
+from schema.retention.mutations.retention_settings_set import retention_settings_set
+from schema.retention.queries import retention_settings_query
 from schema.users.mutations.user_deactivate import user_deactivate
 from schema.users.mutations.user_invite import user_invite
 from schema.users.mutations.user_role_set import user_role_set
@@ -71,6 +74,7 @@ class Query:
     match = match
     infringer_network = infringer_network
     member_policy = member_policy
+    retention_settings = retention_settings_query
 
 
 @strawberry.type(description="What you can change. Each returns a payload with typed errors.")
@@ -99,6 +103,8 @@ class Mutation:
     link_create = link_create
     link_remove = link_remove
     member_policy_set = member_policy_set
+    retention_settings_set = retention_settings_set
+    indicator_legal_hold_set = indicator_legal_hold_set
 
 
 def build_schema() -> strawberry.Schema:

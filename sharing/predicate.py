@@ -5,10 +5,15 @@ row, or `level_for(viewer, owner, effective audience)` is one of the levels aske
 
     owner_member_id = :member
     OR (:can_read_shared
+        AND (expires_at IS NULL OR expires_at > :now)     -- models registered with expiry
         AND EXISTS (grant of the row whose (target_kind, target_key) is one of the
                     viewer's keys -- one disjunct per row of GRANT_MATCH -- at a level
                     asked for)
         AND NOT EXISTS (exclude of the row naming :member))
+
+Expiry is part of the predicate (not a status a job sets later) so that a record leaves
+every other member's view the moment it expires, through every output path at once; its
+owner still sees it (docs/retention.md).
 
 It is built by one function, `_build`, from the same pieces as `level_for`: GRANT_MATCH
 through `viewer_keys_by_kind`, the owner rule, "active and agreed" (`can_read_shared`)
@@ -21,6 +26,7 @@ ORM SELECT, aliases included (sharing.session).
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -28,6 +34,7 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     ColumnElement,
+    DateTime,
     String,
     Uuid,
     and_,
@@ -35,6 +42,7 @@ from sqlalchemy import (
     exists,
     literal,
     or_,
+    true,
 )
 
 from sharing.audience import LISTABLE_LEVELS, Level, TargetKind
@@ -62,6 +70,11 @@ _REACH_LEVELS = {
 
 _MEMBER = "sharing_member"
 _CAN_READ = "sharing_can_read_shared"
+_NOW = "sharing_now"
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 def _key_parameter(kind: TargetKind) -> str:
@@ -74,9 +87,14 @@ def _build(
     keys: Mapping[TargetKind, Any],
     can_read_shared: Any,
     levels: frozenset[Level],
+    now: Any,
 ) -> ColumnElement[bool]:
     # `entity` may be a model, an alias of one, or SQLAlchemy's wrapper around either.
     tables = tables_of(entity.id.parent.mapper.class_)
+    current: ColumnElement[bool] = true()
+    if tables.expires is not None:
+        expiry = getattr(entity, tables.expires)
+        current = or_(expiry.is_(None), expiry > now)
     grants, excludes = tables.grants, tables.excludes
     reaches = or_(
         *(
@@ -87,17 +105,22 @@ def _build(
     wanted = sorted(level.value for level in levels)
     granted = exists().where(grants.c.record_id == entity.id, reaches, grants.c.level.in_(wanted))
     excluded = exists().where(excludes.c.record_id == entity.id, excludes.c.member_id == member)
-    return or_(entity.owner_member_id == member, and_(can_read_shared, granted, ~excluded))
+    return or_(entity.owner_member_id == member, and_(can_read_shared, current, granted, ~excluded))
 
 
 def visible_to(
-    entity: type[Shareable] | Any, viewer: ViewerFacts, reach: Reach = Reach.LIST
+    entity: type[Shareable] | Any,
+    viewer: ViewerFacts,
+    reach: Reach = Reach.LIST,
+    *,
+    now: dt.datetime | None = None,
 ) -> ColumnElement[bool]:
     """Rows of `entity` (a shareable model or an alias of one) that `viewer` owns or is
     granted at a level of `reach`, with the viewer's values inlined as parameters.
 
     A viewer without a member matches nothing (invariant 6); one that is not active and
-    agreed matches its own rows only (invariant 5).
+    agreed matches its own rows only (invariant 5). Others' records whose expiry is not
+    after `now` (default: the clock) match nothing either.
     """
     keys = viewer_keys_by_kind(viewer)
     can_read = viewer.member_id is not None and viewer.can_read_shared
@@ -107,6 +130,7 @@ def visible_to(
         keys,
         literal(can_read, Boolean()),
         reach.levels,
+        literal(now or _utcnow(), DateTime(timezone=True)),
     )
 
 
@@ -117,14 +141,18 @@ def bound_visible(reach: Reach) -> Callable[[Any], ColumnElement[bool]]:
     return _BOUND[reach]
 
 
-def viewer_parameters(viewer: ViewerFacts | None) -> dict[str, Any]:
-    """Values of `bound_visible`'s parameters for `viewer`; None (no viewer) sees nothing."""
+def viewer_parameters(
+    viewer: ViewerFacts | None, *, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """Values of `bound_visible`'s parameters for `viewer` at `now` (default: the clock);
+    None (no viewer) sees nothing."""
     keys = {} if viewer is None else viewer_keys_by_kind(viewer)
     values: dict[str, Any] = {_key_parameter(kind): keys.get(kind) for kind in GRANT_MATCH}
     values[_MEMBER] = None if viewer is None else viewer.member_id
     values[_CAN_READ] = (
         viewer is not None and viewer.member_id is not None and viewer.can_read_shared
     )
+    values[_NOW] = now or _utcnow()
     return values
 
 
@@ -136,6 +164,7 @@ def _bound_build(entity: Any, reach: Reach) -> ColumnElement[bool]:
         keys,
         bindparam(_CAN_READ, type_=Boolean()),
         reach.levels,
+        bindparam(_NOW, type_=DateTime(timezone=True)),
     )
 
 

@@ -54,13 +54,21 @@ class AudienceTables:
 
     grants: Table
     excludes: Table
+    # The model's expiry column (attribute name), if its records expire: once it has
+    # passed, the record leaves every view but its owner's (sharing.predicate).
+    expires: str | None = None
 
 
 _REGISTRY: dict[type[Shareable], AudienceTables] = {}
 
 
-def register_shareable(model: type[Shareable]) -> AudienceTables:
-    """Create the grants and excludes tables of `model` in its metadata (once)."""
+def register_shareable(model: type[Shareable], *, expires: str | None = None) -> AudienceTables:
+    """Create the grants and excludes tables of `model` in its metadata (once).
+
+    `expires`: the attribute holding each record's expiry (a timezone-aware datetime or
+    NULL for never); the read predicate hides a record from everyone but its owner once
+    that moment has passed.
+    """
     if model in _REGISTRY:
         return _REGISTRY[model]
     table: Table = model.__table__  # type: ignore[attr-defined]
@@ -81,7 +89,7 @@ def register_shareable(model: type[Shareable]) -> AudienceTables:
         Column("record_id", Uuid(), ForeignKey(table.c.id, ondelete="CASCADE"), primary_key=True),
         Column("member_id", Uuid(), primary_key=True),
     )
-    tables = AudienceTables(grants=grants, excludes=excludes)
+    tables = AudienceTables(grants=grants, excludes=excludes, expires=expires)
     _REGISTRY[model] = tables
     model.__audience_tables__ = tables
     return tables

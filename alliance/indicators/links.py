@@ -9,7 +9,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -63,8 +63,12 @@ async def create(
 
 def _visible_links(viewer: Viewer) -> Select[Link]:
     source, target = aliased(Indicator), aliased(Indicator)
+    # The rule of `reads.shown`, for each end: others' ends while ACTIVE, never purged.
     ends_shown = [
-        or_(end.owner_member_id == viewer.member_id, end.status == IndicatorStatus.ACTIVE)
+        and_(
+            end.purged_at.is_(None),
+            or_(end.owner_member_id == viewer.member_id, end.status == IndicatorStatus.ACTIVE),
+        )
         for end in (source, target)
     ]
     return (

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -59,6 +60,8 @@ class Indicator(UuidPrimaryKey, Timestamps, Shareable, Base):
         Index("ix_indicators_last_seen", "last_seen", "id"),
         # Re-application walks one owner's records by keyset (alliance/indicators/audience.py).
         Index("ix_indicators_owner_member_id_id", "owner_member_id", "id"),
+        # The retention job walks expired records by keyset (alliance/retention/job.py).
+        Index("ix_indicators_expires_at_id", "expires_at", "id"),
         CheckConstraint("confidence BETWEEN 0 AND 100", name="confidence_range"),
     )
 
@@ -85,11 +88,18 @@ class Indicator(UuidPrimaryKey, Timestamps, Shareable, Base):
     requested_audience: Mapped[str | None] = mapped_column(Text)
     personal_data_region: Mapped[str | None] = mapped_column(String(16))
     policy_version: Mapped[int] = mapped_column(Integer, default=0)
+    # Retention (docs/retention.md): when it was retracted, whether its owner holds it
+    # against the purge (and why), and when its personal data was purged (a tombstone).
+    retracted_at: Mapped[dt.datetime | None]
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    legal_hold_reason: Mapped[str | None] = mapped_column(String(500))
+    legal_hold_at: Mapped[dt.datetime | None]
+    purged_at: Mapped[dt.datetime | None]
 
     brands: Mapped[list[Brand]] = relationship(secondary=indicator_brands, lazy="raise")
 
 
-register_shareable(Indicator)
+register_shareable(Indicator, expires="expires_at")
 
 
 class Sighting(UuidPrimaryKey, Base):

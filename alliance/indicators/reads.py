@@ -1,22 +1,26 @@
 """Reading indicators for a viewer: one statement per page, visibility decided in SQL.
 
 Every query here runs on a viewer session (`sharing.session`), which adds the read
-predicate to each ORM SELECT. On top of it, this module adds only narrowing domain rules:
-others' records are shown while ACTIVE, and the owner is named (and brands shown, and
-the brand filter applied) only where the viewer's level is FULL.
+predicate to each ORM SELECT (which hides others' expired records). On top of it, this
+module adds only narrowing domain rules: others' records are shown while ACTIVE, purged
+records (tombstones) are shown to nobody, and the owner is named (and brands shown, and
+the brand filter applied) only where the viewer's level is FULL. The owner sees its own
+expired records marked EXPIRED even before the retention job sets the status.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, literal, or_, select
+from sqlalchemy import ColumnElement, DateTime, Select, and_, case, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.brands.models import Brand
+from alliance.db import utcnow
 from alliance.indicators.models import Indicator, indicator_brands
 from alliance.indicators.vocabulary import IndicatorStatus
 from alliance.members.models import Member
@@ -33,10 +37,12 @@ class VisibleIndicator:
 
     `owner_id`, `owner_name`, `brands` are None unless the viewer's level is FULL (or it
     owns the record); `owner_region` is always there ("a member in <region>").
-    `audience` is the stored effective audience, for the owner only.
+    `audience` is the stored effective audience, for the owner only. `status` is the
+    status as of the read: EXPIRED once the expiry has passed.
     """
 
     indicator: Indicator
+    status: IndicatorStatus
     owner_id: uuid.UUID | None
     owner_name: str | None
     owner_region: str
@@ -51,8 +57,20 @@ def _me(viewer: Viewer) -> ColumnElement[bool]:
 
 
 def shown(viewer: Viewer) -> ColumnElement[bool]:
-    """The domain rule on top of the read predicate: others' records while ACTIVE."""
-    return or_(_me(viewer), Indicator.status == IndicatorStatus.ACTIVE)
+    """The domain rule on top of the read predicate: others' records while ACTIVE, and no
+    purged record (not even to its owner)."""
+    return and_(
+        Indicator.purged_at.is_(None),
+        or_(_me(viewer), Indicator.status == IndicatorStatus.ACTIVE),
+    )
+
+
+def effective_status(now: dt.datetime | None = None) -> ColumnElement[str]:
+    """The status as of `now` (default: the clock): ACTIVE records past their expiry
+    are EXPIRED, whether or not the retention job has marked them yet."""
+    moment = literal(now or utcnow(), DateTime(timezone=True))
+    lapsed = and_(Indicator.status == IndicatorStatus.ACTIVE, Indicator.expires_at <= moment)
+    return case((lapsed, IndicatorStatus.EXPIRED.value), else_=Indicator.status)
 
 
 def owner_named(viewer: Viewer) -> ColumnElement[bool]:
@@ -69,6 +87,7 @@ def visible_select(viewer: Viewer) -> Select[Any]:
             named.label("named"),
             case((named, Member.legal_name), else_=None).label("owner_name"),
             Member.region_code,
+            effective_status().label("status"),
         )
         .join(Member, Member.id == Indicator.owner_member_id)
         .where(shown(viewer))
@@ -95,6 +114,7 @@ async def materialize(
     return [
         VisibleIndicator(
             indicator=row.Indicator,
+            status=IndicatorStatus(row.status),
             owner_id=row.Indicator.owner_member_id if row.named else None,
             owner_name=row.owner_name if row.named else None,
             owner_region=row.region_code,

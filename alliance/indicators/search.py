@@ -18,6 +18,7 @@ from alliance.indicators.models import Indicator
 from alliance.indicators.reads import (
     VisibleIndicator,
     brand_filter,
+    effective_status,
     materialize,
     shown,
     visible_select,
@@ -59,7 +60,7 @@ def _conditions(viewer: Viewer, wanted: IndicatorFilter) -> list[ColumnElement[b
         (wanted.platform, lambda v: Indicator.platform == v),
         (wanted.brand_id, lambda v: brand_filter(viewer, v)),
         (wanted.owner_region, lambda v: Member.region_code == v),
-        (wanted.status, lambda v: Indicator.status == v),
+        (wanted.status, lambda v: effective_status() == v.value),
         (wanted.min_confidence, lambda v: Indicator.confidence >= v),
         (wanted.max_confidence, lambda v: Indicator.confidence <= v),
         (wanted.seen_after, lambda v: Indicator.last_seen >= v),

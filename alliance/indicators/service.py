@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 
@@ -24,6 +25,7 @@ from alliance.indicators.drafts import (
 )
 from alliance.indicators.models import Indicator
 from alliance.indicators.vocabulary import IndicatorStatus
+from alliance.retention import settings as retention_settings
 from sharing import Scope, Viewer
 from sharing.audience import Audience, format_audience
 from sharing.storage import write_audiences
@@ -66,14 +68,42 @@ async def _store_audience(
     return effective
 
 
-async def create(session: AsyncSession, *, viewer: Viewer, draft: IndicatorDraft) -> Indicator:
+def _aware(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands stored times back without their (UTC) offset.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def is_expired(indicator: Indicator, now: dt.datetime) -> bool:
+    """Whether the indicator has expired at `now` (whether or not the job marked it)."""
+    if indicator.status is IndicatorStatus.EXPIRED:
+        return True
+    return indicator.expires_at is not None and _aware(indicator.expires_at) <= now
+
+
+def _require_live(indicator: Indicator, now: dt.datetime, what: str) -> None:
+    if indicator.status is not IndicatorStatus.ACTIVE or is_expired(indicator, now):
+        raise IllegalTransition(f"Only an active indicator can be {what}.", field="id")
+
+
+async def create(
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    draft: IndicatorDraft,
+    now: dt.datetime | None = None,
+) -> Indicator:
     """A new indicator owned by the viewer's member, stored with its effective audience.
 
-    Idempotency: an (owner, external id) that exists already is a `Conflict` on
+    Its expiry is the writer's (after `now`, within the alliance's longest expiry) or
+    the alliance's default for its kind. `now` (default: the clock) is the moment of the
+    write. Idempotency: an (owner, external id) that exists already is a `Conflict` on
     `externalId`; the same match key from another member is a separate indicator.
     """
     owner = require_writer(viewer)
-    normalized, fields = draft_fields(draft, utcnow())
+    now = now or utcnow()
+    normalized, fields = draft_fields(draft, now)
+    settings = await retention_settings.current(session)
+    fields["expires_at"] = settings.expiry_for(draft.kind, draft.expires_at, now)
     if fields["external_id"] is not None:
         taken = await session.scalar(
             select(Indicator.id).where(
@@ -105,12 +135,17 @@ async def require_own(
 ) -> Indicator:
     """The viewer's own indicator, locked for update; `NotFound` for any other id.
 
-    Another member's record, visible or not, gets the same answer as a missing one.
+    Another member's record, visible or not, gets the same answer as a missing one, and
+    so does a purged one (docs/retention.md).
     """
     owner = require_writer(viewer)
     indicator = await session.scalar(
         select(Indicator)
-        .where(Indicator.id == indicator_id, Indicator.owner_member_id == owner)
+        .where(
+            Indicator.id == indicator_id,
+            Indicator.owner_member_id == owner,
+            Indicator.purged_at.is_(None),
+        )
         .with_for_update()
     )
     if indicator is None:
@@ -119,12 +154,17 @@ async def require_own(
 
 
 async def update(
-    session: AsyncSession, *, viewer: Viewer, indicator_id: uuid.UUID, changes: IndicatorChanges
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    indicator_id: uuid.UUID,
+    changes: IndicatorChanges,
+    now: dt.datetime | None = None,
 ) -> Indicator:
-    """Change fields of an own, active indicator; None keeps a field."""
+    """Change fields of an own, active (not expired) indicator; None keeps a field."""
+    now = now or utcnow()
     indicator = await require_own(session, viewer=viewer, indicator_id=indicator_id)
-    if indicator.status is not IndicatorStatus.ACTIVE:
-        raise IllegalTransition("Only an active indicator can be changed.", field="id")
+    _require_live(indicator, now, "changed")
     if changes.confidence is not None:
         indicator.confidence = require_confidence(changes.confidence)
     if changes.evidence_level is not None:
@@ -139,7 +179,8 @@ async def update(
             raise InvalidInput("Last seen cannot be before first seen.", field="lastSeen")
         indicator.last_seen = changes.last_seen
     if changes.expires_at is not None:
-        indicator.expires_at = require_aware(changes.expires_at, "expiresAt")
+        settings = await retention_settings.current(session)
+        indicator.expires_at = settings.expiry_for(indicator.kind, changes.expires_at, now)
     if changes.brand_ids is not None:
         await session.refresh(indicator, attribute_names=["brands"])
         indicator.brands = await _brands(session, indicator.owner_member_id, changes.brand_ids)
@@ -148,13 +189,21 @@ async def update(
     return indicator
 
 
-async def retract(session: AsyncSession, *, viewer: Viewer, indicator_id: uuid.UUID) -> Indicator:
-    """ACTIVE → RETRACTED: the record leaves every other member's view."""
+async def retract(
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    indicator_id: uuid.UUID,
+    now: dt.datetime | None = None,
+) -> Indicator:
+    """ACTIVE → RETRACTED at `now`: the record leaves every other member's view; its
+    personal data is purged once the retention period has passed (docs/retention.md)."""
+    now = now or utcnow()
     indicator = await require_own(session, viewer=viewer, indicator_id=indicator_id)
-    if indicator.status is not IndicatorStatus.ACTIVE:
-        raise IllegalTransition("Only an active indicator can be retracted.", field="id")
+    _require_live(indicator, now, "retracted")
     indicator.status = IndicatorStatus.RETRACTED
-    indicator.updated_at = utcnow()
+    indicator.retracted_at = now
+    indicator.updated_at = now
     _audit(session, viewer, indicator, "indicator.retract")
     return indicator
 
@@ -169,6 +218,38 @@ async def share(
     indicator.updated_at = utcnow()
     _audit(session, viewer, indicator, "indicator.share", {"audience": format_audience(effective)})
     return indicator, effective
+
+
+MAX_HOLD_REASON = 500
+
+
+async def set_legal_hold(
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    indicator_id: uuid.UUID,
+    hold: bool,
+    reason: str | None,
+) -> Indicator:
+    """Set or clear the legal hold of an own indicator (the member's admins; audited).
+
+    A held record is never purged; it still expires and leaves others' views as usual.
+    Setting a hold needs a reason; only the owner ever sees either.
+    """
+    require_scope(viewer, Scope.MEMBERS_MANAGE)
+    indicator = await require_own(session, viewer=viewer, indicator_id=indicator_id)
+    cleaned = None if reason is None else reason.strip() or None
+    if hold and cleaned is None:
+        raise InvalidInput("A legal hold needs a reason.", field="reason")
+    if cleaned is not None and len(cleaned) > MAX_HOLD_REASON:
+        raise InvalidInput(f"A reason has at most {MAX_HOLD_REASON} characters.", field="reason")
+    indicator.legal_hold = hold
+    indicator.legal_hold_reason = cleaned if hold else None
+    indicator.legal_hold_at = utcnow() if hold else None
+    indicator.updated_at = utcnow()
+    details = {"hold": str(hold).lower(), "reason": cleaned or ""}
+    _audit(session, viewer, indicator, "indicator.legal_hold_set", details)
+    return indicator
 
 
 def _audit(

@@ -41,6 +41,12 @@ class IndicatorOwner:
     label: str = strawberry.field(description='The name, or "a member in <region>".')
 
 
+@strawberry.type(description="A legal hold: the record is kept from the purge. Owner only.")
+class LegalHold:
+    reason: str | None
+    set_at: dt.datetime | None
+
+
 @strawberry.type(description="How many sightings of each kind an indicator has.")
 class SightingCount:
     kind: SightingKind
@@ -136,8 +142,12 @@ class IndicatorType(relay.Node):
     tlp: Tlp
     first_seen: dt.datetime
     last_seen: dt.datetime
-    expires_at: dt.datetime | None
-    status: IndicatorStatus
+    expires_at: dt.datetime | None = strawberry.field(
+        description="When it leaves every other member's view (default per kind)."
+    )
+    status: IndicatorStatus = strawberry.field(
+        description="EXPIRED as soon as the expiry has passed (only its owner sees it then)."
+    )
     owner: IndicatorOwner
     is_own: bool = strawberry.field(description="Whether your member owns this indicator.")
     brands: list[BrandType] | None = strawberry.field(
@@ -146,6 +156,9 @@ class IndicatorType(relay.Node):
     external_id: str | None = strawberry.field(description="The owner's own id; owner only.")
     audience: str | None = strawberry.field(
         description="The effective audience stored (text form); owner only."
+    )
+    legal_hold: LegalHold | None = strawberry.field(
+        description="Set when the owner holds it from the purge; owner only."
     )
     indicator_id: strawberry.Private[uuid.UUID]
 
@@ -196,10 +209,13 @@ class IndicatorType(relay.Node):
             first_seen=i.first_seen,
             last_seen=i.last_seen,
             expires_at=i.expires_at,
-            status=i.status,
+            status=item.status,
             owner=owner,
             is_own=own,
             brands=None if item.brands is None else [BrandType.from_model(b) for b in item.brands],
             external_id=i.external_id if own else None,
             audience=format_audience(item.audience) if item.audience is not None else None,
+            legal_hold=LegalHold(reason=i.legal_hold_reason, set_at=i.legal_hold_at)
+            if own and i.legal_hold
+            else None,
         )

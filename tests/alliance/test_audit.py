@@ -202,6 +202,24 @@ async def _member_policy_set(world: World) -> tuple[str, dict[str, Any], str]:
     )
 
 
+async def _retention_settings_set(world: World) -> tuple[str, dict[str, Any], str]:
+    query = """mutation { retentionSettingsSet(input: {purgeAfterDays: 30,
+      expiryDays: [{kind: DOMAIN, days: 200}]}) { errors { code } } }"""
+    return query, {}, world.token(await world.alliance_admin())
+
+
+async def _indicator_legal_hold_set(world: World) -> tuple[str, dict[str, Any], str]:
+    member = await world.member()
+    record = await Intel(world).indicator(member)
+    query = """mutation($id: ID!) { indicatorLegalHoldSet(id: $id, hold: true,
+      reason: "Court case 2026/17") { errors { code } } }"""
+    return (
+        query,
+        {"id": to_global_id("Indicator", record.id)},
+        world.token(await world.admin_of(member)),
+    )
+
+
 CASES: dict[str, tuple[Case, str]] = {
     "identityProviderRegister": (_identity_provider_register, "identity_provider.register"),
     "clientCreate": (_client_create, "client.create"),
@@ -221,6 +239,8 @@ CASES: dict[str, tuple[Case, str]] = {
     "linkCreate": (_link_create, "link.create"),
     "linkRemove": (_link_remove, "link.remove"),
     "memberPolicySet": (_member_policy_set, "member_policy.set"),
+    "retentionSettingsSet": (_retention_settings_set, "retention_settings.set"),
+    "indicatorLegalHoldSet": (_indicator_legal_hold_set, "indicator.legal_hold_set"),
     "memberInvite": (_invite, "member.invite"),
     "memberActivate": (_status("memberActivate", MemberStatus.INVITED), "member.activate"),
     "memberSuspend": (_status("memberSuspend", MemberStatus.ACTIVE), "member.suspend"),

@@ -52,11 +52,15 @@ def oracle_level(
     grants: dict[str, str],
     excludes: set[uuid.UUID],
     ceiling: dict[str, str] | None = None,
+    expired: bool = False,
 ) -> str | None:
-    """What `person` gets of a record: owner FULL; nobody without a member, inactive or
-    unagreed, or excluded; else the requested level, clipped per person to the ceiling's."""
+    """What `person` gets of a record: owner FULL; nobody else once it expired; nobody
+    without a member, inactive or unagreed, or excluded; else the requested level,
+    clipped per person to the ceiling's."""
     if person.member_id is not None and person.member_id == owner:
         return "FULL"
+    if expired:
+        return None
     if person.member_id is None or not (person.active and person.agreed):
         return None
     if person.member_id in excludes:

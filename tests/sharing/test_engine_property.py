@@ -1,9 +1,10 @@
 """Property test: every output path of the services agrees with the independent oracle
 (tests/sharing/oracle.py) over random audiences, TLP labels, policies (ceilings and
-standing excludes, re-applied to existing records) and membership states."""
+standing excludes, re-applied to existing records), membership states and expiry."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from hypothesis import HealthCheck, given, settings
@@ -126,6 +127,7 @@ def _expected(level: str | None, person: Person, owner: bool) -> dict[str, objec
     | st.dictionaries(st.sampled_from(SLOTS), st.sampled_from(LEVELS), min_size=1, max_size=2),
     standing=member_sets,
     states=standings,
+    expired=st.booleans(),
 )
 async def test_every_output_path_agrees_with_the_oracle(
     world: World,
@@ -137,13 +139,16 @@ async def test_every_output_path_agrees_with_the_oracle(
     ceiling: dict[str, str] | None,
     standing: set[int],
     states: list[tuple[bool, bool]],
+    expired: bool,
 ) -> None:
     if tlp is Tlp.RED:  # RED refuses non-member grants; refusals are tested in the matrix
         requested = {s: lv for s, lv in requested.items() if s.startswith("member:")}
     grants = {_target(s, roster): lv for s, lv in requested.items()}
     excluded = {roster.others[i].id for i in excludes}
     text = ", ".join([f"{t}={lv}" for t, lv in grants.items()] + [f"exclude:{m}" for m in excluded])
-    target = await intel.indicator(roster.owner, text, tlp=tlp)
+    # an expired target was written three years ago: its default expiry (2 years) passed
+    written_at = dt.datetime.now(dt.UTC) - dt.timedelta(days=3 * 365) if expired else None
+    target = await intel.indicator(roster.owner, text, tlp=tlp, written_at=written_at)
     await intel.link(roster.owner, roster.anchor, target)
     await intel.sighting(roster.owner, target)
     # the owner's policy changes after the record is written: re-application must hold
@@ -175,6 +180,7 @@ async def test_every_output_path_agrees_with_the_oracle(
                 grants=grants,
                 excludes=excluded | set(policy.standing_excludes),
                 ceiling=ceiling_grants,
+                expired=expired,
             )
             got = await _outputs(world.db, _viewer(person), target, roster)
             assert got == _expected(level, person, is_owner), (person, level)
