@@ -6,13 +6,14 @@ import asyncio
 import datetime as dt
 import json
 import shlex
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
 
-from alliance import demo, migrate
+from alliance import demo, demo_intel, migrate
 from alliance.clients import service as client_service
 from alliance.config import Environment, Settings
 from alliance.db import Database
@@ -81,11 +82,12 @@ def db_upgrade() -> None:
     typer.echo("Database is at the newest schema.")
 
 
-async def _seed(settings: Settings) -> demo.DemoReport:
+async def _seed(settings: Settings) -> tuple[demo.DemoReport, demo_intel.IntelReport]:
     database = Database(settings.database_url)
     try:
         async with database.transaction() as session:
-            return await demo.seed(session)
+            report = await demo.seed(session)
+            return report, await demo_intel.seed_intel(session)
     finally:
         await database.dispose()
 
@@ -96,13 +98,16 @@ def demo_command() -> None:
     settings = _settings()
     if settings.environment is Environment.PRODUCTION:
         raise typer.BadParameter("Demo data is for dev and test environments only.")
-    report = asyncio.run(_seed(settings))
+    started = time.perf_counter()
+    report, intel = asyncio.run(_seed(settings))
+    seconds = time.perf_counter() - started
     typer.echo("Demo users (email, role, member):")
     for email, role, member in report.users:
         typer.echo(f"  {email:40} {role:15} {member}")
     typer.echo("Demo clients (member, client id, secret shown once):")
     for member, client_id, secret in report.clients:
         typer.echo(f"  {member:35} {client_id}  {secret or '(created earlier)'}")
+    typer.echo(f"Demo intelligence: {intel.summary()} in {seconds:.1f} s.")
     typer.echo("\nGet a token:  .venv/bin/alliance token --user analyst@maison-lumiere.example")
     typer.echo("or, for a member system:  .venv/bin/alliance token --client <client id>")
 
