@@ -21,8 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from alliance.agreements import service as agreement_service
 from alliance.brands.models import Brand
 from alliance.demo_networks import Plan, plan_member
+from alliance.demo_values import seeded
 from alliance.indicators import bulk
-from alliance.indicators import service as indicator_service
 from alliance.indicators.models import Indicator
 from alliance.indicators.reads import shown
 from alliance.indicators.vocabulary import SightingKind
@@ -53,6 +53,8 @@ class IntelReport:
     indicators: int = 0
     links: int = 0
     sightings: int = 0
+    # The showcase records by external id (see `alliance.demo_networks.SHOWCASE`).
+    showcase: dict[str, uuid.UUID] = dataclasses.field(default_factory=dict)
 
     def summary(self) -> str:
         """One line, e.g. "3,012 indicators, 410 links, 1,500 sightings added"."""
@@ -136,10 +138,10 @@ async def _write_plan(
 ) -> list[uuid.UUID]:
     ids, created = await bulk.create_indicators(session, viewer=viewer, drafts=plan.drafts)
     report.indicators += len(created)
+    report.showcase.update({key: id_ for key, id_ in ids.items() if "-showcase-" in key})
     new = set(created)
-    for external_id in plan.retracted:
-        if external_id in new:
-            await indicator_service.retract(session, viewer=viewer, indicator_id=ids[external_id])
+    retracted = [ids[external_id] for external_id in plan.retracted if external_id in new]
+    await bulk.retract_indicators(session, viewer=viewer, ids=retracted)
     links = [link.resolve(ids) for link in plan.links if link.source in new]
     report.links += await bulk.add_links(session, viewer=viewer, drafts=links)
     return [ids[external_id] for external_id in created]
@@ -187,10 +189,10 @@ async def seed_intel(session: AsyncSession) -> IntelReport:
     others = {member.legal_name: (member.id, member.region_code) for member, _, _ in writers}
     created: set[uuid.UUID] = set()
     for member, analyst, _ in writers:
-        rng = random.Random(f"{SEED}:{member.legal_name}")
+        rng = seeded(f"{SEED}:{member.legal_name}")
         plan = plan_member(rng, member, await _brands(session, member), others)
         created.update(await _write_plan(session, analyst, plan, report))
     for member, analyst, _ in writers:
-        rng = random.Random(f"{SEED}:sightings:{member.legal_name}")
+        rng = seeded(f"{SEED}:sightings:{member.legal_name}")
         report.sightings += await _sightings(session, analyst, created, rng)
     return report

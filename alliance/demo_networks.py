@@ -17,10 +17,10 @@ import uuid
 from collections.abc import Mapping, Sequence
 
 from alliance.brands.models import Brand
-from alliance.demo_values import Values
+from alliance.demo_values import Values, seeded
 from alliance.indicators.bulk import LinkDraft
 from alliance.indicators.drafts import IndicatorDraft
-from alliance.indicators.kinds import IndicatorKind, Platform
+from alliance.indicators.kinds import IndicatorKind
 from alliance.indicators.normalize import IndicatorValue
 from alliance.indicators.vocabulary import EvidenceLevel, LinkType, Purpose
 from alliance.members.models import Member
@@ -57,7 +57,11 @@ SHOWCASE = {
         "atelier-l-replica.store",
         "alliance=FULL, exclude:<competitor>",
     ),
-    "showcase-match-only": (IndicatorKind.EMAIL, "vip.orders@luxe-mirror.shop", "alliance=MATCH_ONLY"),
+    "showcase-match-only": (
+        IndicatorKind.EMAIL,
+        "vip.orders@luxe-mirror.shop",
+        "alliance=MATCH_ONLY",
+    ),
 }
 NETWORK_KINDS: Mapping[IndicatorKind, LinkType] = {
     IndicatorKind.STOREFRONT_URL: LinkType.SAME_OPERATOR,
@@ -110,7 +114,7 @@ class Plan:
 
 
 def slug(brand: str) -> str:
-    """"Lumière" -> "lumiere": the brand as infringers spell it in names."""
+    """ "Lumière" -> "lumiere": the brand as infringers spell it in names."""
     ascii_name = unicodedata.normalize("NFKD", brand).encode("ascii", "ignore").decode()
     return "".join(char for char in ascii_name.lower() if char.isalnum())
 
@@ -148,7 +152,9 @@ def _draft(
     return IndicatorDraft(
         kind=kind,
         value=value,
-        brand_ids=tuple(brand.id for brand in rng.sample(list(brands), rng.randint(1, len(brands)))),
+        brand_ids=tuple(
+            brand.id for brand in rng.sample(list(brands), rng.randint(1, len(brands)))
+        ),
         confidence=rng.randint(45, 98),
         evidence_level=evidence,
         jurisdiction=rng.choice(("CN", "CN", "HK", "US", "DE", "FR", "IT", "GB", "TR", "AE")),
@@ -163,14 +169,14 @@ def _draft(
 
 def shared_values() -> list[tuple[IndicatorKind, IndicatorValue]]:
     """Infringers several members report (the same match key from 2-4 members)."""
-    rng = random.Random("alliance-demo:shared")
+    rng = seeded("alliance-demo:shared")
     values = Values(rng, "replica")
     return [(kind, values.make(kind)) for kind in rng.choices(SHARED_KINDS, k=SHARED_VALUES)]
 
 
 def _shared_of(name: str, others: Others) -> list[int]:
     """Which shared values `name` holds: each goes to 2-4 members, the same every run."""
-    rng = random.Random("alliance-demo:holders")
+    rng = seeded("alliance-demo:holders")
     members = sorted(others)
     return [n for n in range(SHARED_VALUES) if name in rng.sample(members, rng.randint(2, 4))]
 
@@ -196,7 +202,11 @@ class _Adder:
         return _audience(self.rng, self.member.legal_name, self.member.region_code, self.others)
 
     def __call__(
-        self, external_id: str, kind: IndicatorKind, value: IndicatorValue, audience: tuple[str, Tlp]
+        self,
+        external_id: str,
+        kind: IndicatorKind,
+        value: IndicatorValue,
+        audience: tuple[str, Tlp],
     ) -> str:
         draft = _draft(self.rng, f"demo-{external_id}", kind, value, audience, self.brands)
         self.plan.drafts.append(draft)
@@ -210,7 +220,9 @@ def _showcase(add: _Adder) -> None:
         add(external_id, kind, IndicatorValue(value=value), (text, Tlp.AMBER))
 
 
-def plan_member(rng: random.Random, member: Member, brands: Sequence[Brand], others: Others) -> Plan:
+def plan_member(
+    rng: random.Random, member: Member, brands: Sequence[Brand], others: Others
+) -> Plan:
     """The demo records of `member` (one of `others`), drawn from `rng`."""
     add = _Adder(rng, member, brands, others, Plan())
     values = Values(rng, slug(brands[0].name) if brands else "brand")
@@ -226,8 +238,12 @@ def plan_member(rng: random.Random, member: Member, brands: Sequence[Brand], oth
         number += 1
     kinds = [IndicatorKind.SELLER_ACCOUNT, IndicatorKind.LISTING, *NETWORK_KINDS]
     while len(add.plan.drafts) < PER_MEMBER:
-        external_id = add(f"single-{len(add.plan.drafts)}", (kind := rng.choice(kinds)),
-                          values.make(kind), add.audience())
+        external_id = add(
+            f"single-{len(add.plan.drafts)}",
+            (kind := rng.choice(kinds)),
+            values.make(kind),
+            add.audience(),
+        )
         if rng.random() < 0.03:
             add.plan.retracted.append(external_id)
     return add.plan

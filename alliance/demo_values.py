@@ -25,7 +25,11 @@ TLDS = ("shop", "store", "online", "top", "com", "net", "xyz", "co.uk", "de", "f
 FREE_MAIL = ("gmail.com", "outlook.com", "qq.com", "163.com", "yahoo.com", "proton.me")
 PHONE_COUNTRIES = ("CN", "HK", "TR", "AE", "US", "GB", "DE", "IT", "TH", "VN", "MY", "BR")
 # Country, BBAN pattern (a: upper-case letter, n: digit), without national check digits.
-IBAN_FORMATS = (("GB", "aaaannnnnnnnnnnnnn"), ("DE", "nnnnnnnnnnnnnnnnnn"), ("LT", "nnnnnnnnnnnnnnnn"))
+IBAN_FORMATS = (
+    ("GB", "aaaannnnnnnnnnnnnn"),
+    ("DE", "nnnnnnnnnnnnnnnnnn"),
+    ("LT", "nnnnnnnnnnnnnnnn"),
+)
 ADDRESSES = (
     ("CN", "Guangzhou", "Guangdong", "510000", "Baiyun District, Sanyuanli Avenue"),
     ("CN", "Yiwu", "Zhejiang", "322000", "Futian Street, Market District 2"),
@@ -40,6 +44,12 @@ SELLER_PLATFORMS = (
     Platform.SHOPEE, Platform.TEMU, Platform.ALIBABA_1688,
 )  # fmt: skip
 SOCIAL_PLATFORMS = (Platform.INSTAGRAM, Platform.TIKTOK, Platform.FACEBOOK, Platform.XIAOHONGSHU)
+
+
+def seeded(seed: str) -> random.Random:
+    """A generator that gives the same values for the same seed, run after run."""
+    # Demo data, not secrets: reproducibility is the point.
+    return random.Random(seed)  # noqa: S311
 
 
 def _pattern(rng: random.Random, pattern: str) -> str:
@@ -64,6 +74,8 @@ def tracking_number(rng: random.Random) -> str:
 def phone(rng: random.Random, country: str) -> str:
     """A mobile number valid for `country`, in E.164."""
     example = phonenumbers.example_number_for_type(country, phonenumbers.PhoneNumberType.MOBILE)
+    if example is None:
+        raise ValueError(f"libphonenumber has no example mobile number for {country}")
     national = str(example.national_number)
     while True:
         keep = max(3, len(national) - 6)
@@ -126,7 +138,9 @@ class Values:
 
     def url(self) -> IndicatorValue:
         path = self.rng.choice(("products", "item", "p", "collections"))
-        return IndicatorValue(value=f"https://{self._domain_name()}/{path}/{self.rng.randint(100, 99999)}")
+        return IndicatorValue(
+            value=f"https://{self._domain_name()}/{path}/{self.rng.randint(100, 99999)}"
+        )
 
     def email(self) -> IndicatorValue:
         local = f"{self.rng.choice(WORDS)}.{self.slug}{self.rng.randint(1, 999)}"
@@ -144,7 +158,9 @@ class Values:
         if self.rng.random() < 0.5:
             number = phone(self.rng, self.rng.choice(PHONE_COUNTRIES))
             return IndicatorValue(value=number, platform=Platform.WHATSAPP)
-        return IndicatorValue(value=f"wxid_{_pattern(self.rng, 'x' * 14)}", platform=Platform.WECHAT)
+        return IndicatorValue(
+            value=f"wxid_{_pattern(self.rng, 'x' * 14)}", platform=Platform.WECHAT
+        )
 
     def payment_account(self) -> IndicatorValue:
         provider = self.rng.choice((Platform.PAYPAL, Platform.ALIPAY, Platform.PAYONEER))

@@ -25,6 +25,7 @@ from auth.grants import client_token, user_token
 from auth.keys import KeyRing
 from auth.tokens import TokenIssuer
 from schema.app_schema import build_schema
+from schema.ids import to_global_id
 from sharing import SYSTEM_VIEWER, Role, Scope
 
 app = typer.Typer(
@@ -58,8 +59,25 @@ def _tokens(settings: Settings) -> TokenIssuer:
     )
 
 
-def curl_command(settings: Settings, token: str) -> str:
-    body = json.dumps({"query": SAMPLE_QUERY})
+# The two demo analysts whose views of the same demo data differ (EU and CN members).
+TWO_VIEWS = ("analyst@maison-lumiere.example", "analyst@jadepeak.example")
+
+
+def indicators_query(node_id: str | None) -> str:
+    """A first page of indicators and, given its id, one record (null where invisible)."""
+    node = (
+        ""
+        if node_id is None
+        else f' node(id: "{node_id}") {{ ... on Indicator {{ value owner {{ label }} }} }}'
+    )
+    return (
+        "{ indicators(first: 3) { totalCount edges { node { kind value owner { label } "
+        f"corroboration {{ members }} }} }} }}{node} }}"
+    )
+
+
+def curl_command(settings: Settings, token: str, query: str = SAMPLE_QUERY) -> str:
+    body = json.dumps({"query": query}, ensure_ascii=False)
     return (
         f"curl -s {settings.issuer}/graphql -H 'Content-Type: application/json' "
         f"-H 'Authorization: Bearer {token}' -d {shlex.quote(body)}"
@@ -108,6 +126,16 @@ def demo_command() -> None:
     for member, client_id, secret in report.clients:
         typer.echo(f"  {member:35} {client_id}  {secret or '(created earlier)'}")
     typer.echo(f"Demo intelligence: {intel.summary()} in {seconds:.1f} s.")
+    regional = intel.showcase.get("demo-showcase-regional")
+    query = indicators_query(None if regional is None else to_global_id("Indicator", regional))
+    typer.echo(
+        "\nSee the sharing at work: the same query as an EU member and as a CN member "
+        "(tokens valid one hour). The counts differ, and the last record, shared with "
+        "region:EU only, is null for the CN member:"
+    )
+    for email in TWO_VIEWS:
+        token = asyncio.run(_mint(settings, email, None, None, 3600))
+        typer.echo(f"\n# {email}\n{curl_command(settings, token, query)}")
     typer.echo("\nGet a token:  .venv/bin/alliance token --user analyst@maison-lumiere.example")
     typer.echo("or, for a member system:  .venv/bin/alliance token --client <client id>")
 

@@ -15,18 +15,18 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, tuple_
+from sqlalchemy import Table, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.audit import service as audit_service
+from alliance.brands.models import Brand
 from alliance.db import utcnow
 from alliance.errors import InvalidInput, NotFound
 from alliance.indicators.drafts import IndicatorDraft, draft_fields
 from alliance.indicators.models import Indicator, Link, Sighting, indicator_brands
 from alliance.indicators.reads import shown
 from alliance.indicators.service import require_writer
-from alliance.indicators.vocabulary import LinkType, SightingKind
-from alliance.brands.models import Brand
+from alliance.indicators.vocabulary import IndicatorStatus, LinkType, SightingKind
 from alliance.policies.store import alliance_regions, current_policy
 from sharing import Viewer
 from sharing.audience import Audience, format_audience
@@ -65,7 +65,9 @@ def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield items[start : start + CHUNK]
 
 
-async def _existing(session: AsyncSession, owner: uuid.UUID, ids: list[str]) -> dict[str, uuid.UUID]:
+async def _existing(
+    session: AsyncSession, owner: uuid.UUID, ids: list[str]
+) -> dict[str, uuid.UUID]:
     found: dict[str, uuid.UUID] = {}
     for chunk in _chunks(ids):
         rows = await session.execute(
@@ -148,9 +150,34 @@ async def create_indicators(
     for chunk in _chunks(brand_rows):
         await session.execute(insert(indicator_brands), list(chunk))
     await write_audiences(session, Indicator, audiences)
-    for row in rows:
-        _audit(session, viewer, "indicator.create", "Indicator", row["id"], row["kind"].value)
+    created = [(row["id"], row["kind"].value) for row in rows]
+    await _audit(session, viewer, "indicator.create", "Indicator", created)
     return ids, [cast(str, row["external_id"]) for row in rows]
+
+
+async def retract_indicators(
+    session: AsyncSession, *, viewer: Viewer, ids: Sequence[uuid.UUID]
+) -> int:
+    """ACTIVE -> RETRACTED for the viewer's member's own indicators among `ids`: they
+    leave every other member's view. Others' ids and inactive ones are left as they are.
+    Returns how many were retracted."""
+    owner = require_writer(viewer)
+    table = cast(Table, Indicator.__table__)
+    done: list[tuple[uuid.UUID, str]] = []
+    for chunk in _chunks(list(set(ids))):
+        rows = await session.execute(
+            update(table)
+            .where(
+                table.c.id.in_(chunk),
+                table.c.owner_member_id == owner,
+                table.c.status == IndicatorStatus.ACTIVE,
+            )
+            .values(status=IndicatorStatus.RETRACTED, updated_at=utcnow())
+            .returning(table.c.id, table.c.kind)
+        )
+        done += [(id_, str(kind)) for id_, kind in rows]
+    await _audit(session, viewer, "indicator.retract", "Indicator", done)
+    return len(done)
 
 
 async def require_listable_ids(
@@ -173,9 +200,7 @@ async def require_listable_ids(
         raise NotFound("indicator", field=field)
 
 
-async def add_links(
-    session: AsyncSession, *, viewer: Viewer, drafts: Sequence[LinkDraft]
-) -> int:
+async def add_links(session: AsyncSession, *, viewer: Viewer, drafts: Sequence[LinkDraft]) -> int:
     """Make the links of `drafts` that the viewer's member has not made yet; returns how
     many were made. Both ends must be listable (`NotFound` otherwise), never the same."""
     member = require_writer(viewer)
@@ -214,8 +239,8 @@ async def add_links(
         )
     for chunk in _chunks(rows_out):
         await session.execute(insert(cast(Table, Link.__table__)), list(chunk))
-    for row in rows_out:
-        _audit(session, viewer, "link.create", "Link", row["id"], row["link_type"].value)
+    made_now = [(row["id"], row["link_type"].value) for row in rows_out]
+    await _audit(session, viewer, "link.create", "Link", made_now)
     return len(rows_out)
 
 
@@ -231,7 +256,7 @@ async def add_sightings(
     if any(d.note is not None and len(d.note) > 2000 for d in drafts):
         raise InvalidInput("A note has at most 2000 characters.", field="note")
     now = utcnow()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": uuid.uuid4(),
             "indicator_id": d.indicator_id,
@@ -245,25 +270,23 @@ async def add_sightings(
     ]
     for chunk in _chunks(rows):
         await session.execute(insert(cast(Table, Sighting.__table__)), list(chunk))
-    for row in rows:
-        _audit(session, viewer, "sighting.add", "Sighting", row["id"], row["kind"].value)
+    await _audit(
+        session, viewer, "sighting.add", "Sighting", [(r["id"], r["kind"].value) for r in rows]
+    )
     return len(rows)
 
 
-def _audit(
+async def _audit(
     session: AsyncSession,
     viewer: Viewer,
     action: str,
     target_type: str,
-    target_id: uuid.UUID,
-    kind: str,
+    targets: Sequence[tuple[uuid.UUID, str]],
 ) -> None:
-    audit_service.record(
+    await audit_service.record_many(
         session,
         viewer=viewer,
         action=action,
         target_type=target_type,
-        target_id=target_id,
-        target_member_id=viewer.member_id,
-        details={"kind": kind, "bulk": True},
+        targets=[(target, {"kind": kind, "bulk": True}) for target, kind in targets],
     )
