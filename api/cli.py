@@ -134,15 +134,17 @@ def demo_command() -> None:
         "region:EU only, is null for the CN member:"
     )
     for email in TWO_VIEWS:
-        token = asyncio.run(_mint(settings, email, None, None, 3600))
+        token = asyncio.run(mint_token(settings, email, None, None, 3600))
         typer.echo(f"\n# {email}\n{curl_command(settings, token, query)}")
     typer.echo("\nGet a token:  .venv/bin/alliance token --user analyst@maison-lumiere.example")
     typer.echo("or, for a member system:  .venv/bin/alliance token --client <client id>")
 
 
-async def _mint(
+async def mint_token(
     settings: Settings, user: str | None, client: str | None, scopes: list[Scope] | None, ttl: int
 ) -> str:
+    """An access token for the user (by email) or the client (by client id), as the
+    OAuth server would issue it; `typer.BadParameter` for an unknown or inactive one."""
     tokens = _tokens(settings)
     database = Database(settings.database_url)
     try:
@@ -174,7 +176,7 @@ def token(
     if (user is None) == (client is None):
         raise typer.BadParameter("Give exactly one of --user and --client.")
     settings = _settings()
-    minted = asyncio.run(_mint(settings, user, client, scope, ttl))
+    minted = asyncio.run(mint_token(settings, user, client, scope, ttl))
     typer.echo(curl_command(settings, minted) if curl else minted)
 
 
