@@ -112,7 +112,8 @@ async def _seed(settings: Settings) -> tuple[demo.DemoReport, demo_intel.IntelRe
 
 @app.command("demo")
 def demo_command() -> None:
-    """Add the demo alliance: 12 members in 4 regions, brands, users in every role, clients."""
+    """Add the demo alliance: 12 members in 4 regions, brands, users in every role, clients,
+    and about 3,000 indicators with mixed audiences, networks and sightings."""
     settings = _settings()
     if settings.environment is Environment.PRODUCTION:
         raise typer.BadParameter("Demo data is for dev and test environments only.")
