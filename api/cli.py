@@ -6,13 +6,14 @@ import asyncio
 import datetime as dt
 import json
 import shlex
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
 
-from alliance import demo, migrate
+from alliance import demo, demo_intel, migrate
 from alliance.clients import service as client_service
 from alliance.config import Environment, Settings
 from alliance.db import Database
@@ -25,6 +26,7 @@ from auth.grants import client_token, user_token
 from auth.keys import KeyRing
 from auth.tokens import TokenIssuer
 from schema.app_schema import build_schema
+from schema.ids import to_global_id
 from sharing import SYSTEM_VIEWER, Role, Scope
 
 app = typer.Typer(
@@ -60,8 +62,25 @@ def _tokens(settings: Settings) -> TokenIssuer:
     )
 
 
-def curl_command(settings: Settings, token: str) -> str:
-    body = json.dumps({"query": SAMPLE_QUERY})
+# The two demo analysts whose views of the same demo data differ (EU and CN members).
+TWO_VIEWS = ("analyst@maison-lumiere.example", "analyst@jadepeak.example")
+
+
+def indicators_query(node_id: str | None) -> str:
+    """A first page of indicators and, given its id, one record (null where invisible)."""
+    node = (
+        ""
+        if node_id is None
+        else f' node(id: "{node_id}") {{ ... on Indicator {{ value owner {{ label }} }} }}'
+    )
+    return (
+        "{ indicators(first: 3) { totalCount edges { node { kind value owner { label } "
+        f"corroboration {{ members }} }} }} }}{node} }}"
+    )
+
+
+def curl_command(settings: Settings, token: str, query: str = SAMPLE_QUERY) -> str:
+    body = json.dumps({"query": query}, ensure_ascii=False)
     return (
         f"curl -s {settings.issuer}/graphql -H 'Content-Type: application/json' "
         f"-H 'Authorization: Bearer {token}' -d {shlex.quote(body)}"
@@ -84,35 +103,52 @@ def db_upgrade() -> None:
     typer.echo("Database is at the newest schema.")
 
 
-async def _seed(settings: Settings) -> demo.DemoReport:
+async def _seed(settings: Settings) -> tuple[demo.DemoReport, demo_intel.IntelReport]:
     database = Database(settings.database_url)
     try:
         async with database.transaction() as session:
-            return await demo.seed(session)
+            report = await demo.seed(session)
+            return report, await demo_intel.seed_intel(session)
     finally:
         await database.dispose()
 
 
 @app.command("demo")
 def demo_command() -> None:
-    """Add the demo alliance: 12 members in 4 regions, brands, users in every role, clients."""
+    """Add the demo alliance: 12 members in 4 regions, brands, users in every role, clients,
+    and about 3,000 indicators with mixed audiences, networks and sightings."""
     settings = _settings()
     if settings.environment is Environment.PRODUCTION:
         raise typer.BadParameter("Demo data is for dev and test environments only.")
-    report = asyncio.run(_seed(settings))
+    started = time.perf_counter()
+    report, intel = asyncio.run(_seed(settings))
+    seconds = time.perf_counter() - started
     typer.echo("Demo users (email, role, member):")
     for email, role, member in report.users:
         typer.echo(f"  {email:40} {role:15} {member}")
     typer.echo("Demo clients (member, client id, secret shown once):")
     for member, client_id, secret in report.clients:
         typer.echo(f"  {member:35} {client_id}  {secret or '(created earlier)'}")
+    typer.echo(f"Demo intelligence: {intel.summary()} in {seconds:.1f} s.")
+    regional = intel.showcase.get("demo-showcase-regional")
+    query = indicators_query(None if regional is None else to_global_id("Indicator", regional))
+    typer.echo(
+        "\nSee the sharing at work: the same query as an EU member and as a CN member "
+        "(tokens valid one hour). The counts differ, and the last record, shared with "
+        "region:EU only, is null for the CN member:"
+    )
+    for email in TWO_VIEWS:
+        token = asyncio.run(mint_token(settings, email, None, None, 3600))
+        typer.echo(f"\n# {email}\n{curl_command(settings, token, query)}")
     typer.echo("\nGet a token:  .venv/bin/alliance token --user analyst@maison-lumiere.example")
     typer.echo("or, for a member system:  .venv/bin/alliance token --client <client id>")
 
 
-async def _mint(
+async def mint_token(
     settings: Settings, user: str | None, client: str | None, scopes: list[Scope] | None, ttl: int
 ) -> str:
+    """An access token for the user (by email) or the client (by client id), as the
+    OAuth server would issue it; `typer.BadParameter` for an unknown or inactive one."""
     tokens = _tokens(settings)
     database = Database(settings.database_url)
     try:
@@ -144,7 +180,7 @@ def token(
     if (user is None) == (client is None):
         raise typer.BadParameter("Give exactly one of --user and --client.")
     settings = _settings()
-    minted = asyncio.run(_mint(settings, user, client, scope, ttl))
+    minted = asyncio.run(mint_token(settings, user, client, scope, ttl))
     typer.echo(curl_command(settings, minted) if curl else minted)
 
 

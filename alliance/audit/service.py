@@ -6,10 +6,11 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.audit.models import AuditEvent
+from alliance.db import utcnow
 from sharing import Viewer
 
 
@@ -36,6 +37,35 @@ def record(
     )
     session.add(event)
     return event
+
+
+async def record_many(
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    action: str,
+    target_type: str,
+    targets: Sequence[tuple[object, dict[str, Any]]],
+) -> None:
+    """Add one audit event per (target id, details) of a bulk write by `viewer`, in
+    multi-row statements; like `record`, they commit or roll back with the write."""
+    now = utcnow()
+    rows = [
+        {
+            "at": now,
+            "actor_kind": viewer.kind.value,
+            "actor_id": viewer.principal_id,
+            "actor_member_id": viewer.member_id,
+            "action": action,
+            "target_type": target_type,
+            "target_id": str(target_id),
+            "target_member_id": viewer.member_id,
+            "details": details,
+        }
+        for target_id, details in targets
+    ]
+    for start in range(0, len(rows), 500):
+        await session.execute(insert(AuditEvent), rows[start : start + 500])
 
 
 async def events_for_target(
