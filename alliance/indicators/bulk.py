@@ -28,6 +28,7 @@ from alliance.indicators.reads import shown
 from alliance.indicators.service import require_writer
 from alliance.indicators.vocabulary import IndicatorStatus, LinkType, SightingKind
 from alliance.policies.store import alliance_regions, current_policy
+from alliance.retention import settings as retention_settings
 from sharing import Viewer
 from sharing.audience import Audience, format_audience
 from sharing.errors import SharingError
@@ -106,6 +107,7 @@ async def create_indicators(
     policy, version = await current_policy(session, owner)
     regions = await alliance_regions(session)
     brands = await _own_brand_ids(session, owner)
+    retention = await retention_settings.current(session)
     now = utcnow()
     rows: list[dict[str, Any]] = []
     brand_rows: list[dict[str, Any]] = []
@@ -113,6 +115,7 @@ async def create_indicators(
     for draft in new:
         try:
             _normalized, fields = draft_fields(draft, now)
+            fields["expires_at"] = retention.expiry_for(draft.kind, draft.expires_at, now)
             audience = effective_audience(
                 draft.audience,
                 owner_id=owner,
@@ -163,6 +166,7 @@ async def retract_indicators(
     Returns how many were retracted."""
     owner = require_writer(viewer)
     table = cast(Table, Indicator.__table__)
+    now = utcnow()
     done: list[tuple[uuid.UUID, str]] = []
     for chunk in _chunks(list(set(ids))):
         rows = await session.execute(
@@ -172,7 +176,7 @@ async def retract_indicators(
                 table.c.owner_member_id == owner,
                 table.c.status == IndicatorStatus.ACTIVE,
             )
-            .values(status=IndicatorStatus.RETRACTED, updated_at=utcnow())
+            .values(status=IndicatorStatus.RETRACTED, retracted_at=now, updated_at=now)
             .returning(table.c.id, table.c.kind)
         )
         done += [(id_, str(kind)) for id_, kind in rows]

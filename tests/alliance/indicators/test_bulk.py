@@ -77,6 +77,9 @@ async def test_a_rerun_adds_nothing_and_the_owners_ceiling_clips_payment_account
     assert audiences[ids["mail-1"]] == parse_audience("alliance=FULL")
     assert stored is not None
     assert stored.match_key == "orders@fake-shop.com"
+    # the kind's default expiry applies to bulk writes as to single ones (2 years for email)
+    assert stored.expires_at is not None
+    assert 700 <= (stored.expires_at - stored.created_at).days <= 731
     assert await _audit_count(world, "indicator.create") == 3
 
 
@@ -126,10 +129,16 @@ async def test_bulk_retraction_touches_only_the_members_own_records(
     async with world.db.viewer_transaction(viewer) as session:
         done = await bulk.retract_indicators(session, viewer=viewer, ids=[mine.id, theirs.id])
     async with world.db.session() as session:
-        statuses = {
-            row.id: row.status
-            for row in await session.execute(select(Indicator.id, Indicator.status))
+        rows = {
+            row.id: (row.status, row.retracted_at is not None)
+            for row in await session.execute(
+                select(Indicator.id, Indicator.status, Indicator.retracted_at)
+            )
         }
 
     assert done == 1
-    assert statuses == {mine.id: IndicatorStatus.RETRACTED, theirs.id: IndicatorStatus.ACTIVE}
+    # the retraction time starts the retention clock (docs/retention.md)
+    assert rows == {
+        mine.id: (IndicatorStatus.RETRACTED, True),
+        theirs.id: (IndicatorStatus.ACTIVE, False),
+    }
