@@ -28,6 +28,7 @@ from schema.identity_providers.mutations.identity_provider_register import (
     identity_provider_register,
 )
 from schema.identity_providers.queries import identity_provider
+from schema.indicators.images import similar_images
 from schema.indicators.mutations.indicator_create import indicator_create
 from schema.indicators.mutations.indicator_retract import indicator_retract
 from schema.indicators.mutations.indicator_share import indicator_share
@@ -69,6 +70,7 @@ class Query:
     identity_provider = identity_provider
     indicators = indicators
     match = match
+    similar_images = similar_images
     infringer_network = infringer_network
     member_policy = member_policy
 
