@@ -23,6 +23,9 @@ from schema.clients.mutations.client_revoke import client_revoke
 from schema.clients.mutations.client_secret_rotate import client_secret_rotate
 from schema.clients.queries import clients
 from schema.clients.types import ClientType
+from schema.contact_requests.mutations.contact_request_answer import contact_request_answer
+from schema.contact_requests.mutations.contact_request_send import contact_request_send
+from schema.contact_requests.queries import contact_requests
 from schema.error_policy import ErrorPolicy
 from schema.identity_providers.mutations.identity_provider_register import (
     identity_provider_register,
@@ -71,6 +74,7 @@ class Query:
     indicators = indicators
     match = match
     similar_images = similar_images
+    contact_requests = contact_requests
     infringer_network = infringer_network
     member_policy = member_policy
 
@@ -101,6 +105,8 @@ class Mutation:
     link_create = link_create
     link_remove = link_remove
     member_policy_set = member_policy_set
+    contact_request_send = contact_request_send
+    contact_request_answer = contact_request_answer
 
 
 def build_schema() -> strawberry.Schema:

@@ -105,12 +105,10 @@ async def near_duplicates(
         .where(ImageSegment.bucket.in_(probe_buckets(hash_hex)))
         .distinct()
     )
+    # Only IMAGE_PDQ indicators have segments; a `kind` condition here would tempt SQLite
+    # into scanning every image by the kind index instead of probing the candidates.
     rows = await session.execute(
-        select(Indicator.id, Indicator.match_key).where(
-            Indicator.id.in_(candidates),
-            Indicator.kind == IndicatorKind.IMAGE_PDQ,
-            shown(viewer),
-        )
+        select(Indicator.id, Indicator.match_key).where(Indicator.id.in_(candidates), shown(viewer))
     )
     query = int(hash_hex, 16)
     found = [((query ^ int(key, 16)).bit_count(), record_id) for record_id, key in rows]

@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from alliance.audit.models import AuditEvent
+from alliance.contact_requests import service as contact_service
 from schema.app_schema import build_schema
 from schema.ids import to_global_id
 from sharing import MemberStatus, Role
 from tests.fixtures.graphql import Api
-from tests.fixtures.indicators import Intel
+from tests.fixtures.indicators import Intel, member_viewer
 from tests.fixtures.world import World
 
 Case = Callable[[World], Awaitable[tuple[str, dict[str, Any], str]]]
@@ -202,6 +203,31 @@ async def _member_policy_set(world: World) -> tuple[str, dict[str, Any], str]:
     )
 
 
+async def _contact_request_send(world: World) -> tuple[str, dict[str, Any], str]:
+    owner = await world.member()
+    record = await Intel(world).indicator(owner, "alliance=MATCH_ONLY")
+    _, token = await _analyst_of(world)
+    query = """mutation($v: String!) { contactRequestSend(input: {value: {kind: EMAIL,
+      value: $v}, message: "Shall we talk?"}) { errors { code } } }"""
+    return query, {"v": record.value}, token
+
+
+async def _contact_request_answer(world: World) -> tuple[str, dict[str, Any], str]:
+    owner, sender = await world.member(), await world.member()
+    record = await Intel(world).indicator(owner, "alliance=FULL")
+    async with world.db.viewer_transaction(member_viewer(sender)) as session:
+        [request] = await contact_service.send(
+            session, viewer=member_viewer(sender), message="Hello", indicator_id=record.id
+        )
+    query = """mutation($id: ID!) { contactRequestAnswer(input: {id: $id, accept: true,
+      message: "Write to us."}) { errors { code } } }"""
+    return (
+        query,
+        {"id": to_global_id("ContactRequest", request.id)},
+        world.token(await world.admin_of(owner)),
+    )
+
+
 CASES: dict[str, tuple[Case, str]] = {
     "identityProviderRegister": (_identity_provider_register, "identity_provider.register"),
     "clientCreate": (_client_create, "client.create"),
@@ -221,6 +247,8 @@ CASES: dict[str, tuple[Case, str]] = {
     "linkCreate": (_link_create, "link.create"),
     "linkRemove": (_link_remove, "link.remove"),
     "memberPolicySet": (_member_policy_set, "member_policy.set"),
+    "contactRequestSend": (_contact_request_send, "contact_request.send"),
+    "contactRequestAnswer": (_contact_request_answer, "contact_request.answer"),
     "memberInvite": (_invite, "member.invite"),
     "memberActivate": (_status("memberActivate", MemberStatus.INVITED), "member.activate"),
     "memberSuspend": (_status("memberSuspend", MemberStatus.ACTIVE), "member.suspend"),
