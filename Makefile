@@ -37,7 +37,8 @@ check: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	rm -f var/check.db && ALLIANCE_DATABASE_URL=sqlite+aiosqlite:///./var/check.db $(BIN)/alembic upgrade head -q 2>/dev/null || ALLIANCE_DATABASE_URL=sqlite+aiosqlite:///./var/check.db $(BIN)/alembic upgrade head
+	rm -f var/check.db
+	ALLIANCE_DATABASE_URL=sqlite+aiosqlite:///./var/check.db $(BIN)/alembic upgrade head
 	ALLIANCE_DATABASE_URL=sqlite+aiosqlite:///./var/check.db $(BIN)/alembic check
 
 clean:

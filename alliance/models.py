@@ -4,9 +4,10 @@ from alliance.agreements.models import Agreement, AgreementAcceptance
 from alliance.audit.models import AuditEvent, ReadEvent
 from alliance.brands.models import Brand
 from alliance.clients.models import Client
+from alliance.contact_requests.models import ContactRequest
 from alliance.db import Base
 from alliance.identity_providers.models import IdentityProvider
-from alliance.indicators.models import Indicator, Link, Sighting
+from alliance.indicators.models import ImageSegment, Indicator, Link, Sighting
 from alliance.members.models import DataDisposition, Member
 from alliance.oauth.models import AuthorizationCode, RefreshToken, RevokedAccessToken
 from alliance.policies.models import MemberPolicyVersion
@@ -23,8 +24,10 @@ __all__ = [
     "Base",
     "Brand",
     "Client",
+    "ContactRequest",
     "DataDisposition",
     "IdentityProvider",
+    "ImageSegment",
     "Indicator",
     "Link",
     "Member",

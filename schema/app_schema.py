@@ -23,11 +23,15 @@ from schema.clients.mutations.client_revoke import client_revoke
 from schema.clients.mutations.client_secret_rotate import client_secret_rotate
 from schema.clients.queries import clients
 from schema.clients.types import ClientType
+from schema.contact_requests.mutations.contact_request_answer import contact_request_answer
+from schema.contact_requests.mutations.contact_request_send import contact_request_send
+from schema.contact_requests.queries import contact_requests
 from schema.error_policy import ErrorPolicy
 from schema.identity_providers.mutations.identity_provider_register import (
     identity_provider_register,
 )
 from schema.identity_providers.queries import identity_provider
+from schema.indicators.images import similar_images
 from schema.indicators.mutations.indicator_create import indicator_create
 from schema.indicators.mutations.indicator_legal_hold_set import indicator_legal_hold_set
 from schema.indicators.mutations.indicator_retract import indicator_retract
@@ -72,6 +76,8 @@ class Query:
     identity_provider = identity_provider
     indicators = indicators
     match = match
+    similar_images = similar_images
+    contact_requests = contact_requests
     infringer_network = infringer_network
     member_policy = member_policy
     retention_settings = retention_settings_query
@@ -105,6 +111,8 @@ class Mutation:
     member_policy_set = member_policy_set
     retention_settings_set = retention_settings_set
     indicator_legal_hold_set = indicator_legal_hold_set
+    contact_request_send = contact_request_send
+    contact_request_answer = contact_request_answer
 
 
 def build_schema() -> strawberry.Schema:

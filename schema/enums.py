@@ -10,6 +10,7 @@ import enum
 
 import strawberry
 
+from alliance.contact_requests.models import ContactRequestStatus
 from alliance.errors import ErrorCode
 from alliance.indicators.kinds import IndicatorKind, Platform
 from alliance.indicators.vocabulary import (
@@ -44,6 +45,7 @@ _ENUMS: tuple[type[enum.Enum], ...] = (
     Tlp,
     CeilingMode,
     RecordType,
+    ContactRequestStatus,
 )
 for _enum in _ENUMS:
     strawberry.enum(_enum)
@@ -51,6 +53,7 @@ strawberry.enum(LinkType, name="LinkKind")
 
 __all__ = [
     "CeilingMode",
+    "ContactRequestStatus",
     "DataDisposition",
     "ErrorCode",
     "EvidenceLevel",

@@ -133,3 +133,21 @@ class Link(UuidPrimaryKey, Timestamps, Base):
     link_type: Mapped[LinkType] = mapped_column(_enum(LinkType))
     member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"))
     note: Mapped[str | None] = mapped_column(String(2000))
+
+
+class ImageSegment(Base):
+    """One 16-bit segment of an IMAGE_PDQ indicator's hash, for near-duplicate lookup.
+
+    `bucket` = position * 65536 + the segment's bits (positions 0-15, most significant
+    first). Written with the indicator (alliance/indicators/images.py) and deleted with
+    it; not shareable itself: a lookup joins the indicator, which the viewer session
+    filters.
+    """
+
+    __tablename__ = "indicator_image_segments"
+    __table_args__ = (Index("ix_indicator_image_segments_bucket", "bucket", "indicator_id"),)
+
+    indicator_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("indicators.id", ondelete="CASCADE"), primary_key=True
+    )
+    bucket: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

@@ -23,6 +23,7 @@ from alliance.indicators.drafts import (
     require_confidence,
     require_jurisdiction,
 )
+from alliance.indicators.images import write_segments
 from alliance.indicators.models import Indicator
 from alliance.indicators.vocabulary import IndicatorStatus
 from alliance.retention import settings as retention_settings
@@ -118,6 +119,7 @@ async def create(
     indicator.brands = await _brands(session, owner, draft.brand_ids)
     session.add(indicator)
     await _store_audience(session, indicator, draft.audience)
+    await write_segments(session, indicator)
     audit_service.record(
         session,
         viewer=viewer,

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Update,
     and_,
     case,
+    delete,
     func,
     or_,
     select,
@@ -35,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.audit import service as audit_service
 from alliance.db import Database, utcnow
-from alliance.indicators.models import Indicator, Link, Sighting
+from alliance.indicators.models import ImageSegment, Indicator, Link, Sighting
 from alliance.indicators.vocabulary import IndicatorStatus
 from alliance.retention import settings as retention_settings
 from sharing import SYSTEM_VIEWER
@@ -144,6 +145,9 @@ async def _purge_batch(
         session,
         update(Link).where(or_(Link.source_id.in_(ids), Link.target_id.in_(ids))).values(note=None),
     )
+    # A purged image hash no longer takes part in near-duplicate lookups.
+    purged = select(Indicator.id).where(Indicator.id.in_(ids), Indicator.purged_at == now)
+    await session.execute(delete(ImageSegment).where(ImageSegment.indicator_id.in_(purged)))
     _audit(session, "indicator.purge", ids)
     return ids[-1], changed
 

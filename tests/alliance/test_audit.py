@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from alliance.audit.models import AuditEvent
+from alliance.contact_requests import service as contact_service
 from schema.app_schema import build_schema
 from schema.ids import to_global_id
 from sharing import MemberStatus, Role
 from tests.fixtures.graphql import Api
-from tests.fixtures.indicators import Intel
+from tests.fixtures.indicators import Intel, member_viewer
 from tests.fixtures.world import World
 
 Case = Callable[[World], Awaitable[tuple[str, dict[str, Any], str]]]
@@ -220,6 +221,31 @@ async def _indicator_legal_hold_set(world: World) -> tuple[str, dict[str, Any], 
     )
 
 
+async def _contact_request_send(world: World) -> tuple[str, dict[str, Any], str]:
+    owner = await world.member()
+    record = await Intel(world).indicator(owner, "alliance=MATCH_ONLY")
+    _, token = await _analyst_of(world)
+    query = """mutation($v: String!) { contactRequestSend(input: {value: {kind: EMAIL,
+      value: $v}, message: "Shall we talk?"}) { errors { code } } }"""
+    return query, {"v": record.value}, token
+
+
+async def _contact_request_answer(world: World) -> tuple[str, dict[str, Any], str]:
+    owner, sender = await world.member(), await world.member()
+    record = await Intel(world).indicator(owner, "alliance=FULL")
+    async with world.db.viewer_transaction(member_viewer(sender)) as session:
+        [request] = await contact_service.send(
+            session, viewer=member_viewer(sender), message="Hello", indicator_id=record.id
+        )
+    query = """mutation($id: ID!) { contactRequestAnswer(input: {id: $id, accept: true,
+      message: "Write to us."}) { errors { code } } }"""
+    return (
+        query,
+        {"id": to_global_id("ContactRequest", request.id)},
+        world.token(await world.admin_of(owner)),
+    )
+
+
 CASES: dict[str, tuple[Case, str]] = {
     "identityProviderRegister": (_identity_provider_register, "identity_provider.register"),
     "clientCreate": (_client_create, "client.create"),
@@ -241,6 +267,8 @@ CASES: dict[str, tuple[Case, str]] = {
     "memberPolicySet": (_member_policy_set, "member_policy.set"),
     "retentionSettingsSet": (_retention_settings_set, "retention_settings.set"),
     "indicatorLegalHoldSet": (_indicator_legal_hold_set, "indicator.legal_hold_set"),
+    "contactRequestSend": (_contact_request_send, "contact_request.send"),
+    "contactRequestAnswer": (_contact_request_answer, "contact_request.answer"),
     "memberInvite": (_invite, "member.invite"),
     "memberActivate": (_status("memberActivate", MemberStatus.INVITED), "member.activate"),
     "memberSuspend": (_status("memberSuspend", MemberStatus.ACTIVE), "member.suspend"),

@@ -49,7 +49,9 @@ PROBE = """query($id: ID!, $anchor: ID!, $sighting: ID!, $prefix: String!, $valu
   match(values: [{kind: EMAIL, value: $value}]) { members indicators { id } }
 }"""
 SIGHT = """mutation($id: ID!) { sightingAdd(input: {indicatorId: $id, kind: SEEN}) {
-  errors { code field message } sighting { id } } }"""
+  errors { code field message } sighting { id } }
+  contact: contactRequestSend(input: {indicatorId: $id, message: "Hello"}) {
+  errors { code field message } requests { id } } }"""
 
 
 @dataclass
@@ -254,10 +256,12 @@ async def _check(
 
 
 async def _same_error_as_missing(api: Api, seat: Seat, target_id: str) -> None:
-    """Writing against an invisible record answers exactly like a record that never existed."""
+    """Writing against an invisible record (a sighting, a contact request by id) answers
+    exactly like a record that never existed."""
     missing = to_global_id("Indicator", uuid.uuid4())
     assert seat.token is not None
     seen = await api.query(SIGHT, {"id": target_id}, token=seat.token)
     absent = await api.query(SIGHT, {"id": missing}, token=seat.token)
     assert seen == absent
     assert seen["sightingAdd"]["sighting"] is None
+    assert seen["contact"]["requests"] == []

@@ -12,7 +12,8 @@ from alliance.indicators import links as link_service
 from alliance.indicators import reads as indicator_reads
 from alliance.indicators import service as indicator_service
 from alliance.indicators import sightings as sighting_service
-from alliance.indicators.models import Indicator, Link, Sighting
+from alliance.indicators.kinds import IndicatorKind
+from alliance.indicators.models import ImageSegment, Indicator, Link, Sighting
 from alliance.indicators.vocabulary import IndicatorStatus, LinkType, SightingKind
 from alliance.members.models import Member
 from alliance.retention import job as retention_job
@@ -178,3 +179,28 @@ async def test_a_shorter_retention_setting_purges_sooner(world: World, intel: In
 
     assert (await retention_job.run(world.db, now=NOW)).purged == 1
     assert (await _load(world, record.id)).value == TOMBSTONE
+
+
+async def test_a_purged_image_hash_leaves_the_near_duplicate_index(
+    world: World, intel: Intel
+) -> None:
+    # given two image hashes of one owner, one expired long ago and one current
+    owner = await world.member()
+    old_hash, new_hash = "a" * 64, "b" * 64
+    old = await intel.indicator(
+        owner,
+        kind=IndicatorKind.IMAGE_PDQ,
+        value=old_hash,
+        quality=90,
+        written_at=NOW - dt.timedelta(days=5 * 365),
+    )
+    new = await intel.indicator(owner, kind=IndicatorKind.IMAGE_PDQ, value=new_hash, quality=90)
+
+    # when the job purges the old one
+    assert (await retention_job.run(world.db, now=NOW)).purged == 1
+
+    # then only the current hash keeps its segments
+    async with world.db.session() as session:
+        indexed = set(await session.scalars(select(ImageSegment.indicator_id)))
+    assert indexed == {new.id}
+    assert old.id not in indexed

@@ -1,0 +1,231 @@
+"""Sending, answering and reading contact requests (docs/sharing.md, "Contact requests").
+
+A member reaches the owner of a record it may list (by indicator id) or of records it
+matched (by value, MATCH_ONLY included): one request per owner, about one of its
+records. The sender never learns who the owner is from sending; the owner's member sees
+the sender's name (the sender chose to reach out) and decides whether to answer. Only an
+acceptance reveals the owner to the sender. A record the sender cannot reach is
+`NotFound`, exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from alliance.audit import service as audit_service
+from alliance.contact_requests.models import ContactRequest, ContactRequestStatus
+from alliance.db import utcnow
+from alliance.errors import Conflict, IllegalTransition, InvalidInput, NotFound
+from alliance.indicators.kinds import IndicatorKind
+from alliance.indicators.models import Indicator
+from alliance.indicators.normalize import IndicatorValue, normalize
+from alliance.indicators.reads import shown
+from alliance.indicators.service import require_writer
+from alliance.members.models import Member
+from alliance.users.models import User
+from sharing import Viewer
+from sharing.predicate import Reach
+from sharing.session import REACH_OPTION
+
+MAX_MESSAGE = 2000
+MAX_LISTED = 100
+
+
+def require_message(message: str, *, field: str = "message") -> str:
+    """A message of 1 to 2,000 characters (surrounding spaces dropped)."""
+    text = message.strip()
+    if not 1 <= len(text) <= MAX_MESSAGE:
+        raise InvalidInput(f"A message has 1 to {MAX_MESSAGE} characters.", field=field)
+    return text
+
+
+Reached = tuple[uuid.UUID, uuid.UUID, IndicatorKind, str]  # record, owner, kind, key
+
+
+async def _reachable(
+    session: AsyncSession,
+    viewer: Viewer,
+    member: uuid.UUID,
+    *,
+    by_id: uuid.UUID | None,
+    key: tuple[IndicatorKind, str] | None,
+) -> list[Reached]:
+    """One record per other owner (its first by id), among those the viewer reaches."""
+    query = select(
+        Indicator.id, Indicator.owner_member_id, Indicator.kind, Indicator.match_key
+    ).where(shown(viewer), Indicator.owner_member_id != member)
+    if by_id is not None:  # an id: the record must be listable (ids come from lists)
+        query = query.where(Indicator.id == by_id)
+    elif key is not None:  # a value: every level, MATCH_ONLY included, as `match` answers
+        query = query.where(Indicator.kind == key[0], Indicator.match_key == key[1])
+        query = query.execution_options(**{REACH_OPTION: Reach.MATCH.value})
+    else:
+        return []
+    owners: dict[uuid.UUID, Reached] = {}
+    for record_id, owner, kind, match_key in await session.execute(query.order_by(Indicator.id)):
+        owners.setdefault(owner, (record_id, owner, kind, match_key))
+    return list(owners.values())
+
+
+async def send(
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    message: str,
+    indicator_id: uuid.UUID | None = None,
+    value: tuple[IndicatorKind, IndicatorValue] | None = None,
+) -> list[ContactRequest]:
+    """Requests to the owners of the record `indicator_id` (listable to the viewer) or of
+    the records matching `value` (any level): one per owner, the viewer's own excluded.
+
+    `NotFound` when there is none, whether missing or out of the viewer's reach;
+    `Conflict` when the viewer's member already has an open request about one of them.
+    """
+    member = require_writer(viewer)
+    text = require_message(message)
+    if (indicator_id is None) == (value is None):
+        raise InvalidInput("Give either an indicator id or a value.", field="indicatorId")
+    key = None
+    if value is not None:
+        key = (value[0], normalize(value[0], value[1]).match_key)
+    owners = await _reachable(session, viewer, member, by_id=indicator_id, key=key)
+    if not owners:
+        raise NotFound("indicator", field="indicatorId" if indicator_id else "value")
+    records = [reached[0] for reached in owners]
+    pending = await session.scalar(
+        select(ContactRequest.id).where(
+            ContactRequest.indicator_id.in_(records),
+            ContactRequest.sender_member_id == member,
+            ContactRequest.open.is_(True),
+        )
+    )
+    if pending is not None:
+        raise Conflict("Your member already has an open contact request about this record.")
+    sent = []
+    for record_id, owner, kind, match_key in owners:
+        request = ContactRequest(
+            id=uuid.uuid4(),
+            indicator_id=record_id,
+            owner_member_id=owner,
+            kind=kind,
+            match_key=match_key,
+            sender_member_id=member,
+            sender_principal_id=viewer.principal_id,
+            message=text,
+        )
+        session.add(request)
+        _audit(session, viewer, request, "contact_request.send")
+        sent.append(request)
+    await session.flush()
+    return sent
+
+
+async def answer(
+    session: AsyncSession, *, viewer: Viewer, request_id: uuid.UUID, accept: bool, message: str
+) -> ContactRequest:
+    """The owner's answer to an open request to its member; accepting reveals the owner's
+    name and the answering user's email to the sender. `NotFound` for any request not
+    sent to the viewer's member."""
+    member = require_writer(viewer)
+    text = require_message(message)
+    request = await session.scalar(
+        select(ContactRequest)
+        .where(ContactRequest.id == request_id, ContactRequest.owner_member_id == member)
+        .with_for_update()
+    )
+    if request is None:
+        raise NotFound("contact request")
+    if request.status is not ContactRequestStatus.OPEN:
+        raise IllegalTransition("This contact request has been answered already.", field="id")
+    request.status = ContactRequestStatus.ACCEPTED if accept else ContactRequestStatus.DECLINED
+    request.open = None
+    request.answered_at = utcnow()
+    request.answer = text
+    if accept:
+        user = await session.get(User, viewer.principal_id)
+        request.contact_email = None if user is None else user.email
+    _audit(session, viewer, request, "contact_request.answer", {"status": request.status.value})
+    await session.flush()
+    return request
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class VisibleContactRequest:
+    """A request as its sender or its recipient sees it.
+
+    `received`: sent to the viewer's member. `sender_name` is shown to the recipient
+    only; `owner_name` to the sender only, once accepted.
+    """
+
+    request: ContactRequest
+    received: bool
+    kind: IndicatorKind
+    match_key: str
+    sender_name: str | None
+    owner_name: str | None
+
+
+def as_sent(request: ContactRequest) -> VisibleContactRequest:
+    """A request just sent, as its sender sees it: the owner is not named."""
+    return VisibleContactRequest(request, False, request.kind, request.match_key, None, None)
+
+
+async def as_received(session: AsyncSession, request: ContactRequest) -> VisibleContactRequest:
+    """A request to the viewer's member, as it sees it: the sender is named."""
+    sender = await session.get(Member, request.sender_member_id)
+    name = None if sender is None else sender.legal_name
+    return VisibleContactRequest(request, True, request.kind, request.match_key, name, None)
+
+
+async def listed(
+    session: AsyncSession, *, viewer: Viewer, received: bool, first: int = 50
+) -> list[VisibleContactRequest]:
+    """Requests sent to (`received`) or by the viewer's member, newest first."""
+    member = require_writer(viewer)
+    if not 0 <= first <= MAX_LISTED:
+        raise InvalidInput(f"`first` must be between 0 and {MAX_LISTED}.", field="first")
+    mine = ContactRequest.owner_member_id if received else ContactRequest.sender_member_id
+    other = ContactRequest.sender_member_id if received else ContactRequest.owner_member_id
+    # The record itself is not read: the request keeps the value the sender reached it by.
+    rows = await session.execute(
+        select(ContactRequest, Member.legal_name)
+        .join(Member, Member.id == other)
+        .where(mine == member)
+        .order_by(ContactRequest.created_at.desc(), ContactRequest.id)
+        .limit(first)
+    )
+    return [
+        VisibleContactRequest(
+            request=request,
+            received=received,
+            kind=request.kind,
+            match_key=request.match_key,
+            sender_name=name if received else None,
+            owner_name=name
+            if not received and request.status is ContactRequestStatus.ACCEPTED
+            else None,
+        )
+        for request, name in rows
+    ]
+
+
+def _audit(
+    session: AsyncSession,
+    viewer: Viewer,
+    request: ContactRequest,
+    action: str,
+    details: dict[str, str] | None = None,
+) -> None:
+    audit_service.record(
+        session,
+        viewer=viewer,
+        action=action,
+        target_type="ContactRequest",
+        target_id=request.id,
+        target_member_id=request.owner_member_id,
+        details=details,
+    )
