@@ -23,7 +23,9 @@ from alliance.brands.models import Brand
 from alliance.db import utcnow
 from alliance.errors import InvalidInput, NotFound
 from alliance.indicators.drafts import IndicatorDraft, draft_fields
-from alliance.indicators.models import Indicator, Link, Sighting, indicator_brands
+from alliance.indicators.images import buckets
+from alliance.indicators.kinds import IndicatorKind
+from alliance.indicators.models import ImageSegment, Indicator, Link, Sighting, indicator_brands
 from alliance.indicators.reads import shown
 from alliance.indicators.service import require_writer
 from alliance.indicators.vocabulary import IndicatorStatus, LinkType, SightingKind
@@ -152,6 +154,14 @@ async def create_indicators(
         await session.execute(insert(table), list(chunk))
     for chunk in _chunks(brand_rows):
         await session.execute(insert(indicator_brands), list(chunk))
+    segment_rows = [
+        {"indicator_id": row["id"], "bucket": key}
+        for row in rows
+        if row["kind"] is IndicatorKind.IMAGE_PDQ
+        for key in buckets(row["match_key"])
+    ]
+    for chunk in _chunks(segment_rows):
+        await session.execute(insert(ImageSegment), list(chunk))
     await write_audiences(session, Indicator, audiences)
     created = [(row["id"], row["kind"].value) for row in rows]
     await _audit(session, viewer, "indicator.create", "Indicator", created)

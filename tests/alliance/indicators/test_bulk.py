@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import func, select
 
 from alliance.audit.models import AuditEvent
+from alliance.audit.reads import ReadLog
 from alliance.errors import InvalidInput, NotFound
-from alliance.indicators import bulk
+from alliance.indicators import bulk, images
 from alliance.indicators.drafts import IndicatorDraft
 from alliance.indicators.kinds import IndicatorKind, Platform
 from alliance.indicators.models import Indicator
@@ -142,3 +143,23 @@ async def test_bulk_retraction_touches_only_the_members_own_records(
         mine.id: (IndicatorStatus.RETRACTED, True),
         theirs.id: (IndicatorStatus.ACTIVE, False),
     }
+
+
+async def test_bulk_image_hashes_are_found_by_similar_images(world: World) -> None:
+    # given an image hash written in bulk
+    owner = await world.member()
+    viewer = member_viewer(owner)
+    pdq = "f0" * 32
+    draft = _draft("img-1", IndicatorKind.IMAGE_PDQ, IndicatorValue(value=pdq, quality=80))
+    async with world.db.viewer_transaction(viewer) as session:
+        ids, _ = await bulk.create_indicators(session, viewer=viewer, drafts=[draft])
+
+    # when its owner looks for a near duplicate (3 bits away)
+    near = f"{int(pdq, 16) ^ 0b10101:064x}"
+    async with world.db.viewer_session(viewer) as session:
+        found = await images.similar_images(
+            session, viewer=viewer, reads=ReadLog(), pdq=near, quality=80
+        )
+
+    # then the bulk-written hash is found at its distance
+    assert [(m.indicator.indicator.id, m.distance) for m in found] == [(ids["img-1"], 3)]
