@@ -17,6 +17,7 @@ from alliance import demo, demo_intel, migrate
 from alliance.clients import service as client_service
 from alliance.config import Environment, Settings
 from alliance.db import Database
+from alliance.policies import service as policy_service
 from alliance.retention import job as retention_job
 from alliance.users import service as user_service
 from alliance.users.models import UserStatus
@@ -40,6 +41,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
 app.add_typer(keys_app, name="keys")
 app.add_typer(retention_app, name="retention")
+policies_app = typer.Typer(help="Members' sharing policies.", no_args_is_help=True)
+app.add_typer(policies_app, name="policies")
 
 SAMPLE_QUERY = (
     "{ viewer { kind roles member { legalName } } members(first: 5) "
@@ -224,6 +227,22 @@ def keys_rotate(
         keep_after=dt.timedelta(seconds=max(keep_after, settings.access_token_ttl * 2)),
     )
     typer.echo(f"New key {kid} signs from {publish_ahead} s from now.")
+
+
+async def _reapply(settings: Settings) -> int:
+    database = Database(settings.database_url)
+    try:
+        return await policy_service.reapply_every_member(database)
+    finally:
+        await database.dispose()
+
+
+@policies_app.command("reapply")
+def policies_reapply() -> None:
+    """Re-apply every member's current policy to records still on an older one, one short
+    transaction per batch (resumes what an interrupted re-application left)."""
+    batches = asyncio.run(_reapply(_settings()))
+    typer.echo(f"Re-applied policies in {batches} batches." if batches else "Nothing to re-apply.")
 
 
 async def _retention_run(settings: Settings, batch_size: int) -> retention_job.RetentionReport:

@@ -9,8 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.access import can_administer_member
 from alliance.audit import service as audit_service
+from alliance.db import Database
 from alliance.errors import NotFound
-from alliance.indicators.audience import reapply_policy
+from alliance.indicators.audience import reapply_in_batches, reapply_policy
+from alliance.indicators.models import Indicator
 from alliance.members.models import Member
 from alliance.policies.codec import policy_to_body
 from alliance.policies.models import MemberPolicyVersion
@@ -53,18 +55,47 @@ async def store_policy(session: AsyncSession, *, viewer: Viewer, policy: MemberP
     return version
 
 
-async def set_policy(
-    session: AsyncSession, *, viewer: Viewer, policy: MemberPolicy
-) -> tuple[MemberPolicy, int, int]:
-    """Store `policy` as the member's next version and re-apply it at once to every record
-    of the member, in the same transaction; returns (policy, version, records re-applied).
+# Up to this many records, a policy change re-applies inside its own transaction; past it,
+# one transaction would hold locks on every grant row of the member for too long.
+INLINE_REAPPLY_LIMIT = 10_000
 
-    Members with very many records are better served by `store_policy` followed by
-    `alliance.indicators.audience.reapply_in_batches` (one short transaction per batch).
+
+async def set_policy(
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    policy: MemberPolicy,
+    inline_limit: int = INLINE_REAPPLY_LIMIT,
+) -> tuple[MemberPolicy, int, int | None]:
+    """Store `policy` as the member's next version; returns (policy, version, records
+    re-applied).
+
+    A member with at most `inline_limit` records has them re-applied at once, in the same
+    transaction. For a larger member the count is None: its records are brought up to
+    date by `reapply_in_batches` (one short transaction per batch), which the caller
+    starts once this transaction commits and `alliance policies reapply` resumes.
     """
     version = await store_policy(session, viewer=viewer, policy=policy)
+    # Core, not ORM: the owner's every record counts, whatever a viewer session shows.
+    table = Indicator.__table__
+    held = await session.scalar(
+        select(func.count()).select_from(table).where(table.c.owner_member_id == policy.member_id)
+    )
+    if (held or 0) > inline_limit:
+        return policy, version, None
     reapplied = await reapply_policy(session, member_id=policy.member_id)
     return policy, version, reapplied
+
+
+async def reapply_every_member(database: Database) -> int:
+    """Bring every member's records up to its current policy, batch by batch; returns how
+    many batches ran (0 when nothing was stale)."""
+    async with database.session() as session:
+        member_ids = list(await session.scalars(select(Member.id).order_by(Member.id)))
+    batches = 0
+    for member_id in member_ids:
+        batches += await reapply_in_batches(database, member_id=member_id)
+    return batches
 
 
 async def policy_of(

@@ -13,6 +13,7 @@ from schema.enums import CeilingMode, IndicatorKind, RecordType
 from schema.errors import MutationError
 from schema.ids import require_id
 from schema.mutations import run_mutation
+from schema.policies.background import reapply_later
 from sharing import Scope
 from sharing.audience import PRIVATE
 from sharing.policy import Ceiling, MemberPolicy, RegionFence, RuleKey
@@ -84,7 +85,11 @@ class MemberPolicySetPayload:
     errors: list[MemberPolicySetError]
     version: int | None = strawberry.field(default=None, description="The new version.")
     reapplied: int | None = strawberry.field(
-        default=None, description="How many of the member's records were re-applied."
+        default=None,
+        description=(
+            "How many of the member's records were re-applied at once; null when the member "
+            "holds so many that they are re-applied in batches after this call."
+        ),
     )
 
 
@@ -98,6 +103,8 @@ async def resolve(info: Info, input: MemberPolicySetInput) -> MemberPolicySetPay
     payload: MemberPolicySetPayload = await run_mutation(
         info, payload=MemberPolicySetPayload, error=MemberPolicySetError, operation=operation
     )
+    if not payload.errors and payload.reapplied is None:
+        reapply_later(info.context.database, input.to_domain().member_id)
     return payload
 
 
@@ -106,7 +113,8 @@ member_policy_set = mutation_field(
     capability=requires(Scope.MEMBERS_MANAGE),
     description=(
         "Set your member's sharing policy (a new version, audited); existing records are "
-        "re-applied at once. Alliance admins may set any member's."
+        "re-applied at once, or in batches for members with very many records. Alliance "
+        "admins may set any member's."
     ),
     payload=MemberPolicySetPayload,
     error=MemberPolicySetError,

@@ -245,3 +245,37 @@ async def test_batched_reapplication_brings_every_stale_record_up_to_date(
         stored = await stored_audiences(session, Indicator, [r.id for r in records])
     assert {str(a) for a in stored.values()} == {"region:EU=ANONYMOUS"}
     assert await reapply_in_batches(world.db, member_id=owner.id, batch_size=3) == 0
+
+
+async def test_a_large_members_policy_is_reapplied_in_batches_after_the_change(
+    world: World, intel: Intel
+) -> None:
+    from alliance.policies.service import reapply_every_member, set_policy
+    from sharing import SYSTEM_VIEWER
+    from sharing.audience import parse_audience
+    from sharing.policy import Ceiling, MemberPolicy, RecordType, RuleKey
+
+    # given a member holding more records than a policy change re-applies at once
+    owner = await world.member(region="EU")
+    records = [await intel.indicator(owner, "alliance=FULL") for _ in range(3)]
+    ceiling = Ceiling(parse_audience("region:EU=FULL"))
+    policy = MemberPolicy(owner.id, ceilings={RuleKey(RecordType.INDICATOR): ceiling})
+
+    # when the policy is set with an inline limit below its record count
+    async with world.db.transaction() as session:
+        _, version, reapplied = await set_policy(
+            session, viewer=SYSTEM_VIEWER, policy=policy, inline_limit=2
+        )
+
+    # then the change is stored but left to the batches: records keep their old audience
+    assert (version, reapplied) == (1, None)
+    async with world.db.session() as session:
+        stale = await stored_audiences(session, Indicator, [r.id for r in records])
+    assert {str(a) for a in stale.values()} == {"alliance=FULL"}
+
+    # and the batched run (what `alliance policies reapply` does) brings them up to date
+    assert await reapply_every_member(world.db) >= 1
+    async with world.db.session() as session:
+        fresh = await stored_audiences(session, Indicator, [r.id for r in records])
+    assert {str(a) for a in fresh.values()} == {"region:EU=FULL"}
+    assert await reapply_every_member(world.db) == 0
