@@ -173,3 +173,13 @@ async def stored_audiences(
     for row in await session.execute(select(x).where(x.c.record_id.in_(ids))):
         excludes[row.record_id].add(row.member_id)
     return {rid: Audience(frozenset(grants[rid]), frozenset(excludes[rid])) for rid in ids}
+
+
+async def withdraw_owner(session: AsyncSession, owner_id: uuid.UUID) -> None:
+    """Make every record of `owner_id`, in every shareable model, visible to its owner only:
+    its stored grants and excludes are deleted (offboarding with WITHDRAW)."""
+    for model, tables in _REGISTRY.items():
+        table: Any = getattr(model, "__table__")  # noqa: B009 - the mixin does not declare it
+        owned = select(table.c.id).where(table.c.owner_member_id == owner_id)
+        await session.execute(delete(tables.grants).where(tables.grants.c.record_id.in_(owned)))
+        await session.execute(delete(tables.excludes).where(tables.excludes.c.record_id.in_(owned)))

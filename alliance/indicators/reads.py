@@ -24,7 +24,7 @@ from alliance.db import utcnow
 from alliance.indicators.models import Indicator, indicator_brands
 from alliance.indicators.vocabulary import IndicatorStatus
 from alliance.members.models import Member
-from sharing import Scope, Viewer
+from sharing import MemberStatus, Scope, Viewer
 from sharing.audience import Audience
 from sharing.policy import ViewerFacts
 from sharing.predicate import Reach, visible_to
@@ -36,7 +36,9 @@ class VisibleIndicator:
     """An indicator as one viewer may see it.
 
     `owner_id`, `owner_name`, `brands` are None unless the viewer's level is FULL (or it
-    owns the record); `owner_region` is always there ("a member in <region>").
+    owns the record), and for every record of an offboarded member that kept its records
+    (RETAIN): those are attributed to "a former member" (`former`). `owner_region` is
+    always there ("a member in <region>").
     `audience` is the stored effective audience, for the owner only. `status` is the
     status as of the read: EXPIRED once the expiry has passed.
     """
@@ -48,6 +50,7 @@ class VisibleIndicator:
     owner_region: str
     brands: Sequence[Brand] | None
     audience: Audience | None
+    former: bool = False
 
 
 def _me(viewer: Viewer) -> ColumnElement[bool]:
@@ -87,6 +90,7 @@ def visible_select(viewer: Viewer) -> Select[Any]:
             named.label("named"),
             case((named, Member.legal_name), else_=None).label("owner_name"),
             Member.region_code,
+            (Member.status == MemberStatus.OFFBOARDED).label("former"),
             effective_status().label("status"),
         )
         .join(Member, Member.id == Indicator.owner_member_id)
@@ -94,11 +98,16 @@ def visible_select(viewer: Viewer) -> Select[Any]:
     )
 
 
+def _names_owner(row: Any) -> bool:
+    """The owner is named at FULL level, unless it has left the alliance (RETAIN)."""
+    return bool(row.named) and not row.former
+
+
 async def materialize(
     session: AsyncSession, viewer: Viewer, rows: Sequence[Any]
 ) -> list[VisibleIndicator]:
     """Rows of `visible_select` as `VisibleIndicator`s: two more statements at most."""
-    named_ids = [row.Indicator.id for row in rows if row.named]
+    named_ids = [row.Indicator.id for row in rows if _names_owner(row)]
     brands: dict[uuid.UUID, list[Brand]] = {rid: [] for rid in named_ids}
     if named_ids:
         found = await session.execute(
@@ -115,11 +124,12 @@ async def materialize(
         VisibleIndicator(
             indicator=row.Indicator,
             status=IndicatorStatus(row.status),
-            owner_id=row.Indicator.owner_member_id if row.named else None,
-            owner_name=row.owner_name if row.named else None,
+            owner_id=row.Indicator.owner_member_id if _names_owner(row) else None,
+            owner_name=row.owner_name if _names_owner(row) else None,
             owner_region=row.region_code,
-            brands=brands.get(row.Indicator.id) if row.named else None,
+            brands=brands.get(row.Indicator.id) if _names_owner(row) else None,
             audience=audiences.get(row.Indicator.id),
+            former=bool(row.former),
         )
         for row in rows
     ]

@@ -20,6 +20,7 @@ from alliance.pagination import Page, decode_cursor, encode_cursor, require_page
 from alliance.regions import service as region_service
 from sharing import MemberStatus, Scope, Viewer
 from sharing.directory import DirectoryScope, directory_scope
+from sharing.storage import withdraw_owner
 
 # operation -> (statuses it may start from, status it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[MemberStatus], MemberStatus]] = {
@@ -137,9 +138,13 @@ async def offboard(
     member_id: uuid.UUID,
     disposition: DataDisposition,
 ) -> Member:
-    """ACTIVE or SUSPENDED → OFFBOARDED, recording what happens to the member's records."""
+    """ACTIVE or SUSPENDED → OFFBOARDED. With RETAIN the member's records stay shared,
+    attributed to "a former member"; with WITHDRAW they leave every other member's view."""
     member = await _transition(session, viewer=viewer, member_id=member_id, operation="offboard")
     member.data_disposition = disposition
+    if disposition is DataDisposition.WITHDRAW:
+        # Every record leaves every other member's view in this same transaction.
+        await withdraw_owner(session, member.id)
     return member
 
 

@@ -10,14 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from alliance.access import can_administer_member
 from alliance.audit import service as audit_service
 from alliance.db import Database
-from alliance.errors import NotFound
+from alliance.errors import IllegalTransition, NotFound
 from alliance.indicators.audience import reapply_in_batches, reapply_policy
 from alliance.indicators.models import Indicator
 from alliance.members.models import Member
 from alliance.policies.codec import policy_to_body
 from alliance.policies.models import MemberPolicyVersion
 from alliance.policies.store import current_policy
-from sharing import Viewer
+from sharing import MemberStatus, Viewer
 from sharing.policy import MemberPolicy
 
 
@@ -26,8 +26,12 @@ async def store_policy(session: AsyncSession, *, viewer: Viewer, policy: MemberP
     returns the version. Member admins set their own member's policy, alliance admins any
     member's; any other member id is `NotFound` on `memberId`."""
     member_id = policy.member_id
-    if not can_administer_member(viewer, member_id) or await session.get(Member, member_id) is None:
+    member = await session.get(Member, member_id)
+    if not can_administer_member(viewer, member_id) or member is None:
         raise NotFound("member", field="memberId")
+    if member.status is MemberStatus.OFFBOARDED:
+        # Re-applying a policy would share again what offboarding withdrew.
+        raise IllegalTransition("An offboarded member's policy is closed.", field="memberId")
     latest = await session.scalar(
         select(func.max(MemberPolicyVersion.version)).where(
             MemberPolicyVersion.member_id == member_id

@@ -38,7 +38,9 @@ class IndicatorOwner:
     id: strawberry.ID | None = strawberry.field(description="The owner member; null unless named.")
     name: str | None = strawberry.field(description="The owner's legal name; null unless named.")
     region: str = strawberry.field(description="The owner's home region.")
-    label: str = strawberry.field(description='The name, or "a member in <region>".')
+    label: str = strawberry.field(
+        description='The name, "a member in <region>", or "a former member".'
+    )
 
 
 @strawberry.type(description="A legal hold: the record is kept from the purge. Owner only.")
@@ -122,6 +124,14 @@ def _anonymous(region: str) -> str:
     return f"a member in {region}"
 
 
+def _label(item: VisibleIndicator) -> str:
+    if item.former:
+        return "a former member"
+    if item.owner_id is not None and item.owner_name:
+        return item.owner_name
+    return _anonymous(item.owner_region)
+
+
 async def _indicator(info: Info, indicator_id: uuid.UUID) -> IndicatorType | None:
     loader = info.context.loader("indicators_by_id", indicators_by_id_loader)
     found: VisibleIndicator | None = await loader.load(indicator_id)
@@ -187,12 +197,11 @@ class IndicatorType(relay.Node):
     def from_visible(cls, item: VisibleIndicator) -> IndicatorType:
         i = item.indicator
         own = item.audience is not None
-        named = item.owner_id is not None
         owner = IndicatorOwner(
             id=strawberry.ID(to_global_id("Member", item.owner_id)) if item.owner_id else None,
             name=item.owner_name,
             region=item.owner_region,
-            label=item.owner_name if named and item.owner_name else _anonymous(item.owner_region),
+            label=_label(item),
         )
         return cls(
             id=str(i.id),

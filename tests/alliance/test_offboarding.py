@@ -1,0 +1,77 @@
+"""Offboarding decides what happens to a member's records (DESIGN §2): RETAIN keeps them
+shared, attributed to "a former member"; WITHDRAW removes them from every other view."""
+
+from __future__ import annotations
+
+from schema.ids import to_global_id
+from sharing import Role
+from tests.fixtures.graphql import Api
+from tests.fixtures.indicators import Intel
+from tests.fixtures.world import World
+
+OFFBOARD = """mutation($id: ID!, $d: DataDisposition!) {
+  memberOffboard(id: $id, dataDisposition: $d) { errors { code } } }"""
+NODE = """query($id: ID!) { node(id: $id) { ... on Indicator {
+  value owner { id name region label } brands { name } } } }"""
+LIST = "{ indicators(first: 100) { totalCount edges { node { id } } } }"
+
+
+async def _shared_record(world: World, intel: Intel) -> tuple[object, str, str, str]:
+    owner = await world.member("Leaving Brands SA", region="EU")
+    record = await intel.indicator(owner, "alliance=FULL")
+    reader = world.token(await world.user(await world.member(region="CN"), Role.ANALYST))
+    return owner, to_global_id("Indicator", record.id), reader, record.value
+
+
+async def test_withdraw_removes_every_record_from_every_other_view(
+    api: Api, world: World, intel: Intel
+) -> None:
+    owner, record_id, reader, value = await _shared_record(world, intel)
+    assert (await api.query(NODE, {"id": record_id}, token=reader))["node"]["value"] == value
+
+    admin = world.token(await world.alliance_admin())
+    member_id = to_global_id("Member", owner.id)  # type: ignore[attr-defined]
+    done = await api.query(OFFBOARD, {"id": member_id, "d": "WITHDRAW"}, token=admin)
+    assert done["memberOffboard"]["errors"] == []
+
+    assert (await api.query(NODE, {"id": record_id}, token=reader))["node"] is None
+    listed = (await api.query(LIST, token=reader))["indicators"]
+    assert listed == {"totalCount": 0, "edges": []}
+    matched = await api.query(
+        "query($v: String!) { match(values: [{kind: EMAIL, value: $v}]) { members } }",
+        {"v": value},
+        token=reader,
+    )
+    assert matched["match"][0]["members"] == 0
+
+
+async def test_retain_keeps_records_shared_but_attributed_to_a_former_member(
+    api: Api, world: World, intel: Intel
+) -> None:
+    owner, record_id, reader, value = await _shared_record(world, intel)
+    admin = world.token(await world.alliance_admin())
+    member_id = to_global_id("Member", owner.id)  # type: ignore[attr-defined]
+    await api.query(OFFBOARD, {"id": member_id, "d": "RETAIN"}, token=admin)
+
+    response = await api.post(NODE, {"id": record_id}, token=reader)
+    node = response.json()["data"]["node"]
+    assert node["value"] == value
+    assert node["owner"] == {"id": None, "name": None, "region": "EU", "label": "a former member"}
+    assert node["brands"] is None
+    assert "Leaving Brands" not in response.text
+    assert member_id not in response.text
+
+
+async def test_an_offboarded_members_policy_cannot_be_reopened(
+    api: Api, world: World, intel: Intel
+) -> None:
+    owner, *_ = await _shared_record(world, intel)
+    admin = world.token(await world.alliance_admin())
+    member_id = to_global_id("Member", owner.id)  # type: ignore[attr-defined]
+    await api.query(OFFBOARD, {"id": member_id, "d": "WITHDRAW"}, token=admin)
+    query = """mutation($m: ID!) { memberPolicySet(input: {memberId: $m, ceilings: [
+      {recordType: INDICATOR, audience: "alliance=FULL"}]}) { errors { code field } } }"""
+    data = await api.query(query, {"m": member_id}, token=admin)
+    assert data["memberPolicySet"]["errors"] == [
+        {"code": "ILLEGAL_TRANSITION", "field": "memberId"}
+    ]
