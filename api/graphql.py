@@ -39,9 +39,11 @@ class RequireViewer:
 
     def __init__(self, app: AllianceGraphQL) -> None:
         self.app = app
+        # Read once: strawberry reads the page from disk on every access.
+        self.ide_html = app.graphql_ide_html if app.graphql_ide else None
 
     def _is_ide_page(self, scope: Scope) -> bool:
-        if self.app.graphql_ide is None or scope["type"] != "http" or scope["method"] != "GET":
+        if self.ide_html is None or scope["type"] != "http" or scope["method"] != "GET":
             return False
         return "text/html" in Request(scope).headers.get("accept", "")
 
@@ -51,8 +53,8 @@ class RequireViewer:
             await self.app(scope, receive, send)
             return
         response: Response
-        if self._is_ide_page(scope):
-            response = HTMLResponse(self.app.graphql_ide_html)
+        if self.ide_html is not None and self._is_ide_page(scope):
+            response = HTMLResponse(self.ide_html)
         elif scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 4401})
             return

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from alliance.access import can_administer_member
 from alliance.audit import service as audit_service
 from alliance.clients.redirect_uris import is_acceptable_url
-from alliance.errors import InvalidInput, NotFound
+from alliance.errors import Conflict, InvalidInput, NotFound
 from alliance.identity_providers.models import SECRETARIAT, IdentityProvider
 from alliance.identity_providers.secret_box import SecretBox
 from alliance.members.models import Member
@@ -70,6 +70,8 @@ async def register(
             "Give the client id and secret issued by the provider.", field="clientId"
         )
     owner = owner_key(member_id)
+    domains = require_domains(email_domains)
+    await _require_domains_free(session, owner, domains)
     provider = await session.scalar(select(IdentityProvider).where(IdentityProvider.owner == owner))
     if provider is None:
         provider = IdentityProvider(owner=owner, member_id=member_id)
@@ -77,7 +79,7 @@ async def register(
     provider.issuer = _require_issuer(issuer)
     provider.client_id = client_id.strip()
     provider.client_secret_encrypted = secret_box.seal(client_secret)
-    provider.email_domains = require_domains(email_domains)
+    provider.email_domains = domains
     provider.auto_provision = auto_provision
     await session.flush()
     audit_service.record(
@@ -90,6 +92,17 @@ async def register(
         details={"issuer": provider.issuer, "email_domains": provider.email_domains},
     )
     return provider
+
+
+async def _require_domains_free(session: AsyncSession, owner: str, domains: list[str]) -> None:
+    """An email domain logs in at one provider only: otherwise one member could route (and
+    provision) another member's people through its own provider."""
+    others = await session.scalars(select(IdentityProvider).where(IdentityProvider.owner != owner))
+    taken = sorted({d for provider in others for d in provider.email_domains} & set(domains))
+    if taken:
+        raise Conflict(
+            f"Another identity provider already serves {', '.join(taken)}.", field="emailDomains"
+        )
 
 
 async def of_member(

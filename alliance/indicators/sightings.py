@@ -9,6 +9,7 @@ import dataclasses
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from alliance.audit import service as audit_service
 from alliance.errors import InvalidInput, NotFound
 from alliance.indicators.models import Indicator, Sighting
-from alliance.indicators.reads import shown
+from alliance.indicators.reads import owner_named, shown
 from alliance.indicators.service import require_writer
 from alliance.indicators.vocabulary import SightingKind
 from alliance.members.models import Member
@@ -80,22 +81,32 @@ async def add(
     return sighting
 
 
-def _visible(viewer: Viewer, sighting: Sighting, name: str) -> VisibleSighting:
-    named = sighting.disclosed or sighting.member_id == viewer.member_id
-    return VisibleSighting(sighting, sighting.member_id if named else None, name if named else None)
+def _visible(viewer: Viewer, row: Any) -> VisibleSighting:
+    sighting: Sighting = row.Sighting
+    # A disclosed sighting names its member, unless that member owns the indicator and the
+    # viewer may not know the owner (ANONYMOUS): the sighting would reveal it.
+    reveals_owner = sighting.member_id == row.owner_member_id and not row.owner_named
+    named = sighting.member_id == viewer.member_id or (sighting.disclosed and not reveals_owner)
+    name = row.legal_name if named else None
+    return VisibleSighting(sighting, sighting.member_id if named else None, name)
 
 
 async def _load(
     session: AsyncSession, viewer: Viewer, *conditions: object
 ) -> list[VisibleSighting]:
     rows = await session.execute(
-        select(Sighting, Member.legal_name)
+        select(
+            Sighting,
+            Member.legal_name,
+            Indicator.owner_member_id,
+            owner_named(viewer).label("owner_named"),
+        )
         .join(Indicator, Indicator.id == Sighting.indicator_id)
         .join(Member, Member.id == Sighting.member_id)
         .where(shown(viewer), *conditions)  # type: ignore[arg-type]
         .order_by(Sighting.at.desc(), Sighting.id)
     )
-    return [_visible(viewer, sighting, name) for sighting, name in rows]
+    return [_visible(viewer, row) for row in rows]
 
 
 async def of_indicators(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
@@ -108,9 +109,8 @@ def find_token(
 ) -> AccessRecord | RefreshRecord | None:
     """The access token (a valid JWT of ours) or stored refresh token `token` is."""
     if hint != "refresh_token":
-        try:
+        # Not one of our access tokens: it may still be a refresh token.
+        with contextlib.suppress(InvalidToken):
             return AccessRecord(issuer.verify(token), issuer)
-        except InvalidToken:
-            pass
     row = oauth_service.find_refresh_token(current_session(), token)
     return RefreshRecord(row) if row is not None else None

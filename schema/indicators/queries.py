@@ -7,7 +7,6 @@ import uuid
 
 import strawberry
 
-from alliance.errors import InvalidInput
 from alliance.indicators import matching
 from alliance.indicators import reads as indicator_reads
 from alliance.indicators.search import IndicatorFilter, search
@@ -15,6 +14,7 @@ from schema.capabilities import query_field, requires
 from schema.connection import Connection, connection_from_page
 from schema.context import Info
 from schema.enums import ErrorCode, IndicatorKind, IndicatorOrder, IndicatorStatus
+from schema.errors import from_domain
 from schema.ids import parse_global_id
 from schema.indicators.inputs import IndicatorValueInput
 from schema.indicators.types import IndicatorType
@@ -102,10 +102,6 @@ class MatchResult:
     error: MatchValueError | None
 
 
-def _error(invalid: InvalidInput) -> MatchValueError:
-    return MatchValueError(code=invalid.code, field=invalid.field, message=invalid.message)
-
-
 async def resolve_match(info: Info, values: list[IndicatorValueInput]) -> list[MatchResult]:
     viewer = info.context.viewer
     async with info.context.session() as session:
@@ -122,7 +118,7 @@ async def resolve_match(info: Info, values: list[IndicatorValueInput]) -> list[M
             match_key=o.match_key,
             members=o.holders,
             indicators=[IndicatorType.from_visible(found[i]) for i in o.listable_ids if i in found],
-            error=None if o.error is None else _error(o.error),
+            error=None if o.error is None else from_domain(MatchValueError, o.error),
         )
         for o in outcomes
     ]

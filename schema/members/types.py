@@ -29,9 +29,7 @@ class MemberType(relay.Node):
         description="The member's users; null unless you administer this member."
     )
     async def users(self, info: Info) -> list[UserType] | None:
-        loader = info.context.loaders.get("users_by_member")
-        if loader is None:
-            loader = info.context.loaders["users_by_member"] = users_by_member_loader(info.context)
+        loader = info.context.loader("users_by_member", users_by_member_loader)
         users = await loader.load(self.member_id)
         return None if users is None else [UserType.from_model(u) for u in users]
 

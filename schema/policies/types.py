@@ -8,7 +8,6 @@ from schema.enums import CeilingMode, RecordType
 from schema.ids import to_global_id
 from sharing.audience import format_audience
 from sharing.policy import MemberPolicy
-from sharing.policy import RegionFence as Fence
 
 
 @strawberry.type(description="A default or ceiling: the audience for one record type and kind.")
@@ -24,11 +23,6 @@ class RegionFence:
     data_region: str
     to_region: str
     transfer_basis: str | None
-
-
-def _fences(policy: MemberPolicy) -> list[tuple[Fence, str | None]]:
-    ordered = sorted(policy.fences, key=lambda f: (f.data_region, f.to_region))
-    return [(f, f.transfer_basis) for f in ordered]
 
 
 @strawberry.type(name="MemberPolicy", description="A version of a member's sharing policy.")

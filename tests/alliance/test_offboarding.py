@@ -75,3 +75,28 @@ async def test_an_offboarded_members_policy_cannot_be_reopened(
     assert data["memberPolicySet"]["errors"] == [
         {"code": "ILLEGAL_TRANSITION", "field": "memberId"}
     ]
+
+
+async def test_a_disclosed_sighting_by_the_owner_does_not_unmask_an_anonymous_record(
+    api: Api, world: World, intel: Intel
+) -> None:
+    # given an ANONYMOUS record whose owner adds a disclosed sighting, and another
+    # member's disclosed sighting on it
+    owner = await world.member("Hidden Owner SA", region="EU")
+    witness = await world.member("Open Witness SA", region="EU")
+    record = await intel.indicator(owner, "alliance=ANONYMOUS")
+    await intel.sighting(owner, record, disclosed=True)
+    await intel.sighting(witness, record, disclosed=True)
+    reader = world.token(await world.user(await world.member(region="CN"), Role.ANALYST))
+
+    # when a third member reads the record's sightings
+    query = """query($id: ID!) { node(id: $id) { ... on Indicator {
+      owner { label } sightings { memberId memberName } } } }"""
+    response = await api.post(query, {"id": to_global_id("Indicator", record.id)}, token=reader)
+
+    # then the witness is named, the owner's own sighting is not
+    node = response.json()["data"]["node"]
+    assert node["owner"]["label"] == "a member in EU"
+    names = sorted(s["memberName"] or "" for s in node["sightings"])
+    assert names == ["", "Open Witness SA"]
+    assert "Hidden Owner" not in response.text

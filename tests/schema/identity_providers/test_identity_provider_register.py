@@ -110,3 +110,29 @@ async def test_only_the_members_admins_and_alliance_admins_register(api: Api, wo
     data = await api.query(REGISTER, _input(None), token=secretariat)
     assert data["identityProviderRegister"]["errors"] == []
     assert (await api.query(READ, {"m": None}, token=secretariat))["identityProvider"]
+
+
+async def test_a_member_cannot_claim_another_members_email_domain(api: Api, world: World) -> None:
+    # given a member whose provider serves brand.example
+    owner, rival = await world.member(), await world.member()
+    owner_token = world.token(await world.admin_of(owner))
+    registered = await api.query(
+        REGISTER, _input(to_global_id("Member", owner.id)), token=owner_token
+    )
+    assert registered["identityProviderRegister"]["errors"] == []
+
+    # when another member registers a provider for the same domain
+    rival_token = world.token(await world.admin_of(rival))
+    claimed = await api.query(
+        REGISTER,
+        _input(to_global_id("Member", rival.id), emailDomains=["rival.example", "brand.example"]),
+        token=rival_token,
+    )
+
+    # then it is refused, and /login?domain=brand.example still reaches the owner's provider
+    payload = claimed["identityProviderRegister"]
+    assert payload["identityProvider"] is None
+    assert [(e["code"], e["field"]) for e in payload["errors"]] == [("CONFLICT", "emailDomains")]
+    # registering its own provider again (same domains) stays allowed
+    again = await api.query(REGISTER, _input(to_global_id("Member", owner.id)), token=owner_token)
+    assert again["identityProviderRegister"]["errors"] == []
