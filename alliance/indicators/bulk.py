@@ -102,7 +102,10 @@ async def create_indicators(
         raise InvalidInput(
             "Every indicator of a bulk write needs an external id.", field="externalId"
         )
-    ids = await _existing(session, owner, [cast(str, d.external_id) for d in drafts])
+    external_ids = [cast(str, d.external_id) for d in drafts]
+    if len(set(external_ids)) != len(external_ids):
+        raise InvalidInput("External ids repeat within this write.", field="externalId")
+    ids = await _existing(session, owner, external_ids)
     new = [draft for draft in drafts if draft.external_id not in ids]
     if not new:
         return ids, []

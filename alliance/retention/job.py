@@ -35,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.audit import service as audit_service
+from alliance.contact_requests.models import ContactRequest
 from alliance.db import Database, utcnow
 from alliance.indicators.models import ImageSegment, Indicator, Link, Sighting
 from alliance.indicators.vocabulary import IndicatorStatus
@@ -145,9 +146,15 @@ async def _purge_batch(
         session,
         update(Link).where(or_(Link.source_id.in_(ids), Link.target_id.in_(ids))).values(note=None),
     )
-    # A purged image hash no longer takes part in near-duplicate lookups.
+    # A purged image hash no longer takes part in near-duplicate lookups, and contact
+    # requests about a purged record lose their copy of its value.
     purged = select(Indicator.id).where(Indicator.id.in_(ids), Indicator.purged_at == now)
     await session.execute(delete(ImageSegment).where(ImageSegment.indicator_id.in_(purged)))
+    await session.execute(
+        update(ContactRequest)
+        .where(ContactRequest.indicator_id.in_(purged))
+        .values(match_key=TOMBSTONE)
+    )
     _audit(session, "indicator.purge", ids)
     return ids[-1], changed
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import strawberry
@@ -87,24 +88,33 @@ class MemberPolicySetPayload:
     reapplied: int | None = strawberry.field(
         default=None,
         description=(
-            "How many of the member's records were re-applied at once; null when the member "
-            "holds so many that they are re-applied in batches after this call."
+            "How many of your member's records were re-applied at once; null when it holds so "
+            "many that they are re-applied in batches after this call, and for alliance admins."
         ),
     )
 
 
 async def resolve(info: Info, input: MemberPolicySetInput) -> MemberPolicySetPayload:
+    viewer = info.context.viewer
+    deferred: list[uuid.UUID] = []
+
     async def operation(session: AsyncSession) -> dict[str, Any]:
+        policy = input.to_domain()
         _, version, reapplied = await policy_service.set_policy(
-            session, viewer=info.context.viewer, policy=input.to_domain()
+            session, viewer=viewer, policy=policy
         )
-        return {"version": version, "reapplied": reapplied}
+        if reapplied is None:
+            deferred.append(policy.member_id)
+        # How many records a member holds is its own business: an alliance admin setting
+        # its policy reads none of them (invariant 6), so it is not told the count.
+        own = viewer.member_id == policy.member_id
+        return {"version": version, "reapplied": reapplied if own else None}
 
     payload: MemberPolicySetPayload = await run_mutation(
         info, payload=MemberPolicySetPayload, error=MemberPolicySetError, operation=operation
     )
-    if not payload.errors and payload.reapplied is None:
-        reapply_later(info.context.database, input.to_domain().member_id)
+    if not payload.errors and deferred:
+        reapply_later(info.context.database, deferred[0])
     return payload
 
 

@@ -163,3 +163,13 @@ async def test_bulk_image_hashes_are_found_by_similar_images(world: World) -> No
 
     # then the bulk-written hash is found at its distance
     assert [(m.indicator.indicator.id, m.distance) for m in found] == [(ids["img-1"], 3)]
+
+
+async def test_repeated_external_ids_in_one_write_are_a_field_error(world: World) -> None:
+    owner = await world.member()
+    viewer = member_viewer(owner)
+    twice = [DRAFTS[1], _draft("mail-1", IndicatorKind.EMAIL, IndicatorValue(value="b@c.com"))]
+    with pytest.raises(InvalidInput) as refused:
+        async with world.db.viewer_transaction(viewer) as session:
+            await bulk.create_indicators(session, viewer=viewer, drafts=twice)
+    assert refused.value.field == "externalId"

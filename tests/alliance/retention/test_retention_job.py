@@ -204,3 +204,30 @@ async def test_a_purged_image_hash_leaves_the_near_duplicate_index(
         indexed = set(await session.scalars(select(ImageSegment.indicator_id)))
     assert indexed == {new.id}
     assert old.id not in indexed
+
+
+async def test_a_purge_clears_the_value_copied_into_contact_requests(
+    world: World, intel: Intel
+) -> None:
+    from alliance.contact_requests import service as contact_service
+    from alliance.contact_requests.models import ContactRequest
+
+    # given a record another member asked about, retracted 100 days ago
+    owner, sender = await world.member(), await world.member()
+    record = await intel.indicator(owner, "alliance=FULL")
+    async with world.db.viewer_transaction(member_viewer(sender)) as session:
+        await contact_service.send(
+            session, viewer=member_viewer(sender), message="Hello", indicator_id=record.id
+        )
+    async with world.db.viewer_transaction(member_viewer(owner)) as session:
+        await indicator_service.retract(
+            session, viewer=member_viewer(owner), indicator_id=record.id, now=NOW - 100 * DAY
+        )
+
+    # when the job purges it
+    assert (await retention_job.run(world.db, now=NOW)).purged == 1
+
+    # then the request keeps no copy of the value
+    async with world.db.session() as session:
+        keys = list(await session.scalars(select(ContactRequest.match_key)))
+    assert keys == [TOMBSTONE]
