@@ -79,6 +79,8 @@ class KeyRing:
         """Read the keys folder again (rotation adds and removes files)."""
         paths = sorted(self.keys_dir.glob("*.json")) if self.keys_dir.is_dir() else []
         self.keys = sorted((_read_key(p) for p in paths), key=lambda k: k.not_before)
+        # Built once per reload, not on every token check.
+        self._public = KeySet([ECKey.import_key(k.key.as_dict(private=False)) for k in self.keys])
 
     def reload_if_stale(self) -> bool:
         """Reload unless this was done in the last `RELOAD_INTERVAL_SECONDS`.
@@ -108,7 +110,7 @@ class KeyRing:
         return ready[-1]
 
     def public_keys(self) -> KeySet:
-        return KeySet([ECKey.import_key(k.key.as_dict(private=False)) for k in self.keys])
+        return self._public
 
     def jwks(self) -> dict[str, Any]:
         """The JSON Web Key Set to publish: public halves only."""

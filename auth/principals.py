@@ -15,13 +15,17 @@ from alliance.members.models import Member
 from alliance.oauth.models import RevokedAccessToken
 from alliance.users.models import User, UserStatus
 from auth.tokens import AccessClaims, InvalidToken
-from sharing import MemberStatus, PrincipalKind, Role, Scope, Viewer, scopes_for_roles
+from sharing import (
+    MEMBER_STATUSES_THAT_AUTHENTICATE,
+    MemberStatus,
+    PrincipalKind,
+    Role,
+    Scope,
+    Viewer,
+    scopes_for_roles,
+)
 
 CLI_CLIENT_ID = "alliance-cli"  # tokens minted by the operator's command line
-
-# Statuses whose people and systems may authenticate. An invited member's admins log in
-# to accept the agreement; suspended and offboarded members' tokens are refused.
-MEMBER_STATUSES_THAT_AUTHENTICATE = frozenset({MemberStatus.INVITED, MemberStatus.ACTIVE})
 
 
 async def _member_facts(

@@ -2,6 +2,7 @@
 
 from sharing.principals import (
     MEMBER_CLIENT_SCOPES,
+    MEMBER_STATUSES_THAT_AUTHENTICATE,
     ROLE_SCOPES,
     SYSTEM_VIEWER,
     MemberStatus,
@@ -14,6 +15,7 @@ from sharing.principals import (
 
 __all__ = [
     "MEMBER_CLIENT_SCOPES",
+    "MEMBER_STATUSES_THAT_AUTHENTICATE",
     "ROLE_SCOPES",
     "SYSTEM_VIEWER",
     "MemberStatus",

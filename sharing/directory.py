@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from sharing.principals import MemberStatus, Viewer
+from sharing.principals import MEMBER_STATUSES_THAT_AUTHENTICATE, Viewer
 
 
 class DirectoryScope(enum.Enum):
@@ -27,6 +27,6 @@ def directory_scope(viewer: Viewer) -> DirectoryScope:
         return DirectoryScope.NOTHING
     if viewer.can_read_shared:
         return DirectoryScope.ACTIVE_AND_OWN
-    if viewer.member_status in {MemberStatus.INVITED, MemberStatus.ACTIVE}:
+    if viewer.member_status in MEMBER_STATUSES_THAT_AUTHENTICATE:
         return DirectoryScope.OWN_ONLY
     return DirectoryScope.NOTHING

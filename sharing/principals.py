@@ -73,6 +73,11 @@ class MemberStatus(enum.StrEnum):
     OFFBOARDED = "OFFBOARDED"
 
 
+# Statuses whose people and systems may authenticate: an invited member's admins log in to
+# accept the agreement; suspended and offboarded members' tokens are refused.
+MEMBER_STATUSES_THAT_AUTHENTICATE = frozenset({MemberStatus.INVITED, MemberStatus.ACTIVE})
+
+
 @dataclass(frozen=True, slots=True)
 class Viewer:
     """The authenticated caller, established once per request and passed to every service.

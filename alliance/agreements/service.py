@@ -10,7 +10,7 @@ from alliance.agreements.models import Agreement, AgreementAcceptance
 from alliance.audit import service as audit_service
 from alliance.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
 from alliance.members.models import Member
-from sharing import MemberStatus, Scope, Viewer
+from sharing import MEMBER_STATUSES_THAT_AUTHENTICATE, Scope, Viewer
 
 
 async def current_version(session: AsyncSession) -> int | None:
@@ -58,7 +58,7 @@ async def accept(session: AsyncSession, *, viewer: Viewer, version: int) -> Memb
     if version != latest:
         raise InvalidInput(f"Only the current version ({latest}) can be accepted.", field="version")
     member = await session.get(Member, viewer.member_id, with_for_update=True)
-    if member is None or member.status not in {MemberStatus.INVITED, MemberStatus.ACTIVE}:
+    if member is None or member.status not in MEMBER_STATUSES_THAT_AUTHENTICATE:
         raise IllegalTransition("This member cannot accept the agreement now.", field="version")
     if member.accepted_agreement_version == version:
         await session.refresh(member, attribute_names=["region", "brands"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 import uuid
@@ -18,6 +17,7 @@ from alliance.clients.models import Client
 from alliance.clients.redirect_uris import require_redirect_uris
 from alliance.db import utcnow
 from alliance.errors import IllegalTransition, InvalidInput, NotFound
+from alliance.oauth.service import new_secret, token_hash
 from sharing import MEMBER_CLIENT_SCOPES, Scope, Viewer
 
 
@@ -27,7 +27,7 @@ def hash_secret(secret: str) -> str:
     Secrets are 256 random bits we generate, so a slow password hash adds nothing against
     guessing; a fast hash keeps token requests cheap.
     """
-    return hashlib.sha256(secret.encode()).hexdigest()
+    return token_hash(secret)
 
 
 def is_secret_valid(client: Client, secret: str) -> bool:
@@ -86,11 +86,6 @@ async def create(
     await session.flush()
     _audit(session, viewer, client, "client.create", scopes=client.scopes, public=public)
     return client, secret
-
-
-def new_secret() -> str:
-    """A client secret: 256 random bits, URL-safe."""
-    return secrets.token_urlsafe(32)
 
 
 def _audit(

@@ -19,9 +19,13 @@ from alliance.identity_providers.models import IdentityProvider
 from alliance.members.models import Member
 from alliance.users import service as user_service
 from alliance.users.models import User, UserStatus
-from sharing import SYSTEM_VIEWER, MemberStatus, PrincipalKind, Role, Viewer
-
-MEMBER_STATUSES_THAT_LOG_IN = frozenset({MemberStatus.INVITED, MemberStatus.ACTIVE})
+from sharing import (
+    MEMBER_STATUSES_THAT_AUTHENTICATE,
+    SYSTEM_VIEWER,
+    PrincipalKind,
+    Role,
+    Viewer,
+)
 
 
 class LoginRefused(Forbidden):
@@ -50,7 +54,7 @@ async def _require_member_open(session: AsyncSession, provider: IdentityProvider
     if provider.member_id is None:
         return
     member = await session.get(Member, provider.member_id)
-    if member is None or member.status not in MEMBER_STATUSES_THAT_LOG_IN:
+    if member is None or member.status not in MEMBER_STATUSES_THAT_AUTHENTICATE:
         raise LoginRefused("Your member's access to the alliance is suspended.")
 
 

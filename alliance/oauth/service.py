@@ -19,11 +19,10 @@ from alliance.db import utcnow
 from alliance.members.models import Member
 from alliance.oauth.models import AuthorizationCode, RefreshToken, RevokedAccessToken
 from alliance.users.models import User, UserStatus
-from sharing import MemberStatus
+from sharing import MEMBER_STATUSES_THAT_AUTHENTICATE
 
 CODE_TTL = dt.timedelta(minutes=2)
 KEEP_EXPIRED = dt.timedelta(days=1)
-ACTIVE_MEMBER_STATUSES = frozenset({MemberStatus.INVITED, MemberStatus.ACTIVE})
 
 
 def token_hash(value: str) -> str:
@@ -73,8 +72,11 @@ def redeemable_code(
     session: Session, *, code: str, client_id: uuid.UUID
 ) -> AuthorizationCode | None:
     """The unused, unexpired code of this client; a replayed code revokes its tokens."""
+    # Locked until the exchange commits: two concurrent requests cannot both spend it.
     row = session.scalar(
-        select(AuthorizationCode).where(AuthorizationCode.code_hash == token_hash(code))
+        select(AuthorizationCode)
+        .where(AuthorizationCode.code_hash == token_hash(code))
+        .with_for_update()
     )
     if row is None or row.client_id != client_id:
         return None
@@ -99,14 +101,17 @@ def save_refresh_token(session: Session, *, token: str, **fields: object) -> Ref
     return row
 
 
-def find_refresh_token(session: Session, token: str) -> RefreshToken | None:
-    """The stored refresh token for `token`, whatever its state."""
-    return session.scalar(select(RefreshToken).where(RefreshToken.token_hash == token_hash(token)))
+def find_refresh_token(session: Session, token: str, *, lock: bool = False) -> RefreshToken | None:
+    """The stored refresh token for `token`, whatever its state; `lock` holds its row until
+    the transaction ends."""
+    query = select(RefreshToken).where(RefreshToken.token_hash == token_hash(token))
+    return session.scalar(query.with_for_update() if lock else query)
 
 
 def usable_refresh_token(session: Session, token: str) -> RefreshToken | None:
-    """The refresh token if it may be used now; reusing a rotated one revokes its family."""
-    row = find_refresh_token(session, token)
+    """The refresh token if it may be used now; reusing a rotated one revokes its family.
+    Locked, so that two concurrent uses are one use and one reuse."""
+    row = find_refresh_token(session, token, lock=True)
     if row is None or row.revoked_at is not None or is_expired(row.expires_at):
         return None
     if row.used_at is not None:
@@ -156,7 +161,7 @@ def is_user_active(session: Session, user_id: uuid.UUID) -> bool:
     if user.member_id is None:
         return True
     member = session.get(Member, user.member_id)
-    return member is not None and member.status in ACTIVE_MEMBER_STATUSES
+    return member is not None and member.status in MEMBER_STATUSES_THAT_AUTHENTICATE
 
 
 def is_member_active(session: Session, member_id: uuid.UUID | None) -> bool:
@@ -164,4 +169,4 @@ def is_member_active(session: Session, member_id: uuid.UUID | None) -> bool:
     if member_id is None:
         return True
     member = session.get(Member, member_id)
-    return member is not None and member.status in ACTIVE_MEMBER_STATUSES
+    return member is not None and member.status in MEMBER_STATUSES_THAT_AUTHENTICATE

@@ -148,4 +148,4 @@ async def test_directory_costs_the_same_statements_for_3_or_12_members(
         statements.clear()
         await api.query(query, token=token)
         counts.append(len(statements))
-    assert counts[0] == counts[1]
+    assert 0 < counts[0] == counts[1]

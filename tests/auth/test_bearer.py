@@ -143,7 +143,7 @@ async def test_a_suspended_members_tokens_stop_working_and_return_on_reinstateme
     client = world.token(await world.client(member))
     admin = world.token(await world.alliance_admin())
     member_id = to_global_id("Member", member.id)
-    assert (await api.post(VIEWER, token=analyst)).status_code == 200
+    assert await api.query(VIEWER, token=analyst) == {"viewer": {"kind": "USER"}}
 
     await api.query(
         "mutation($id: ID!) { memberSuspend(id: $id) { errors { code } } }",
@@ -158,7 +158,7 @@ async def test_a_suspended_members_tokens_stop_working_and_return_on_reinstateme
         {"id": member_id},
         token=admin,
     )
-    assert (await api.post(VIEWER, token=analyst)).status_code == 200
+    assert await api.query(VIEWER, token=analyst) == {"viewer": {"kind": "USER"}}
 
 
 async def test_offboarded_members_tokens_are_refused(api: Api, world: World) -> None:
@@ -180,7 +180,7 @@ async def test_a_deactivated_users_tokens_stop_working(api: Api, world: World) -
     analyst = await world.user(member, Role.ANALYST)
     token = world.token(analyst)
     admin = world.token(await world.admin_of(member))
-    assert (await api.post(VIEWER, token=token)).status_code == 200
+    assert await api.query(VIEWER, token=token) == {"viewer": {"kind": "USER"}}
     await api.query(
         "mutation($id: ID!) { userDeactivate(id: $id) { errors { code } } }",
         {"id": to_global_id("User", analyst.id)},
