@@ -1,7 +1,25 @@
-"""Rights checks shared by the membership services (who may administer what)."""
+"""Who may act for a member, and how: the one rule every membership service asks.
+
+DESIGN §3, invariant 6: the secretariat administers membership but never becomes a member.
+
+| act                      | the member's own admins | alliance admins           |
+|--------------------------|-------------------------|---------------------------|
+| DIRECTORY (people, brands) | yes                   | yes (onboarding, recovery) |
+| NARROW (revoke a client, deactivate a user) | yes  | yes (emergency)           |
+| ONBOARDING_LOGIN (first identity provider of an invited member) | yes | yes      |
+| CREDENTIALS (clients, identity provider) | yes     | no                        |
+| ROLES (who holds power inside the member) | yes    | no                        |
+| POLICY (set or read its sharing policy) | yes      | no                        |
+
+For the secretariat itself (`member_id` None) alliance admins may do everything; member
+admins nothing. The operator's command line (the system principal, which never reaches the
+API) may do everything. Moving a member along its status machine needs `alliance:admin`
+(`require_scope`).
+"""
 
 from __future__ import annotations
 
+import enum
 import uuid
 
 from alliance.errors import Forbidden
@@ -14,12 +32,27 @@ def require_scope(viewer: Viewer, scope: Scope) -> None:
         raise Forbidden(f"This operation needs the `{scope}` right.")
 
 
-def can_administer_member(viewer: Viewer, member_id: uuid.UUID | None) -> bool:
-    """Alliance admins administer every member; member admins only their own."""
-    if viewer.is_alliance_admin:
+class Act(enum.Enum):
+    """What a viewer may want to do for a member (see the table above)."""
+
+    DIRECTORY = "invite its people, record its brands, see its people"
+    NARROW = "revoke one of its clients or deactivate one of its users"
+    ONBOARDING_LOGIN = "register the first identity provider of an invited member"
+    CREDENTIALS = "create, rotate, list or read its clients and its identity provider"
+    ROLES = "change the roles of its people"
+    POLICY = "set or read its sharing policy"
+
+
+# Only ever narrowing, or needed before the member has anyone who could do it.
+_ALLIANCE_ADMINS_MAY = frozenset({Act.DIRECTORY, Act.NARROW, Act.ONBOARDING_LOGIN})
+
+
+def may_act_for(viewer: Viewer, member_id: uuid.UUID | None, act: Act) -> bool:
+    """Whether `viewer` may do `act` for the member `member_id` (None: the secretariat)."""
+    if viewer.is_system:
         return True
-    return (
-        viewer.has_scope(Scope.MEMBERS_MANAGE)
-        and member_id is not None
-        and viewer.member_id == member_id
-    )
+    if member_id is None:
+        return viewer.is_alliance_admin
+    if viewer.member_id == member_id and viewer.has_scope(Scope.MEMBERS_MANAGE):
+        return True
+    return viewer.is_alliance_admin and act in _ALLIANCE_ADMINS_MAY

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alliance.access import can_administer_member
+from alliance.access import Act, may_act_for
 from alliance.audit import service as audit_service
 from alliance.brands.models import Brand
 from alliance.errors import Conflict, IllegalTransition, InvalidInput, NotFound
@@ -90,7 +90,7 @@ async def create(
     product_categories: Sequence[str] = (),
 ) -> Brand:
     """Add a brand to a member the viewer administers."""
-    if not can_administer_member(viewer, member_id):
+    if not may_act_for(viewer, member_id, Act.DIRECTORY):
         raise NotFound("member", field="memberId")
     member = await session.get(Member, member_id)
     if member is None:
@@ -130,7 +130,7 @@ async def update(
 ) -> Brand:
     """Change a brand of a member the viewer administers; None leaves a field as it is."""
     brand = await session.get(Brand, brand_id, with_for_update=True)
-    if brand is None or not can_administer_member(viewer, brand.member_id):
+    if brand is None or not may_act_for(viewer, brand.member_id, Act.DIRECTORY):
         raise NotFound("brand")
     changed: list[str] = []
     if name is not None:

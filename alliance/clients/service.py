@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from alliance.access import can_administer_member
+from alliance.access import Act, may_act_for
 from alliance.audit import service as audit_service
 from alliance.clients.models import Client
 from alliance.clients.redirect_uris import require_redirect_uris
@@ -68,7 +68,7 @@ async def create(
     A member system gets a secret (shown once, stored hashed). An app used by people
     registers redirect URIs; a `public` one (a browser or native app) has no secret.
     """
-    if not can_administer_member(viewer, member_id):
+    if not may_act_for(viewer, member_id, Act.CREDENTIALS):
         raise NotFound("member", field="memberId")
     uris = require_redirect_uris(redirect_uris, allow_any_http=allow_any_http)
     if public and not uris:
@@ -103,11 +103,11 @@ def _audit(
 
 
 async def _require_manageable(
-    session: AsyncSession, viewer: Viewer, client_id: uuid.UUID
+    session: AsyncSession, viewer: Viewer, client_id: uuid.UUID, act: Act
 ) -> Client:
     client = await session.get(Client, client_id, with_for_update=True)
-    # A client of a member the viewer does not administer looks exactly like a missing one.
-    if client is None or not can_administer_member(viewer, client.member_id):
+    # A client the viewer may not act on looks exactly like a missing one.
+    if client is None or not may_act_for(viewer, client.member_id, act):
         raise NotFound("client")
     if client.revoked_at is not None:
         raise IllegalTransition("This client is revoked.", field="id")
@@ -118,7 +118,7 @@ async def rotate_secret(
     session: AsyncSession, *, viewer: Viewer, client_id: uuid.UUID
 ) -> tuple[Client, str]:
     """A new secret for a confidential client; the old one stops working at once."""
-    client = await _require_manageable(session, viewer, client_id)
+    client = await _require_manageable(session, viewer, client_id, Act.CREDENTIALS)
     if not client.secret_hash:
         raise IllegalTransition("A public client has no secret.", field="id")
     secret = new_secret()
@@ -128,8 +128,9 @@ async def rotate_secret(
 
 
 async def revoke(session: AsyncSession, *, viewer: Viewer, client_id: uuid.UUID) -> Client:
-    """Revoke a client: it gets no more tokens and every token it holds is refused."""
-    client = await _require_manageable(session, viewer, client_id)
+    """Revoke a client: it gets no more tokens and every token it holds is refused.
+    Alliance admins may revoke a member's client in an emergency (it only narrows)."""
+    client = await _require_manageable(session, viewer, client_id, Act.NARROW)
     client.revoked_at = utcnow()
     _audit(session, viewer, client, "client.revoke")
     return client
@@ -138,8 +139,9 @@ async def revoke(session: AsyncSession, *, viewer: Viewer, client_id: uuid.UUID)
 async def of_member(
     session: AsyncSession, *, viewer: Viewer, member_id: uuid.UUID | None
 ) -> list[Client]:
-    """The clients of a member the viewer administers (or of the secretariat), by name."""
-    if not can_administer_member(viewer, member_id):
+    """The clients of the viewer's own member (or, for alliance admins, of the
+    secretariat), by name; an empty list for anyone else."""
+    if not may_act_for(viewer, member_id, Act.CREDENTIALS):
         return []
     owner = Client.member_id.is_(None) if member_id is None else Client.member_id == member_id
     return list(await session.scalars(select(Client).where(owner).order_by(Client.name)))
@@ -162,9 +164,9 @@ def by_client_id_sync(session: Session, client_id: str) -> Client | None:
 async def visible_by_ids(
     session: AsyncSession, *, viewer: Viewer, client_ids: Iterable[uuid.UUID]
 ) -> dict[uuid.UUID, Client]:
-    """The clients among `client_ids` of members (or the secretariat) the viewer administers."""
+    """The clients among `client_ids` whose credentials the viewer manages."""
     ids = set(client_ids)
     if not ids:
         return {}
     rows = await session.scalars(select(Client).where(Client.id.in_(ids)))
-    return {c.id: c for c in rows if can_administer_member(viewer, c.member_id)}
+    return {c.id: c for c in rows if may_act_for(viewer, c.member_id, Act.CREDENTIALS)}

@@ -10,14 +10,14 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alliance.access import can_administer_member
+from alliance.access import Act, may_act_for
 from alliance.audit import service as audit_service
 from alliance.clients.redirect_uris import is_acceptable_url
 from alliance.errors import Conflict, InvalidInput, NotFound
 from alliance.identity_providers.models import SECRETARIAT, IdentityProvider
 from alliance.identity_providers.secret_box import SecretBox
 from alliance.members.models import Member
-from sharing import Viewer
+from sharing import MemberStatus, Viewer
 
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -60,19 +60,19 @@ async def register(
     email_domains: Iterable[str],
     auto_provision: bool,
 ) -> IdentityProvider:
-    """Register (or replace) the identity provider of a member the viewer administers."""
-    if not can_administer_member(viewer, member_id):
-        raise NotFound("member", field="memberId")
-    if member_id is not None and await session.get(Member, member_id) is None:
-        raise NotFound("member", field="memberId")
+    """Register (or replace) the identity provider of the viewer's own member (or, for
+    alliance admins, the secretariat's). Alliance admins also register the first provider
+    of an invited member, whose people could not log in otherwise; they never replace one.
+    """
+    owner = owner_key(member_id)
+    provider = await session.scalar(select(IdentityProvider).where(IdentityProvider.owner == owner))
+    await _require_may_register(session, viewer, member_id, provider)
     if not client_id.strip() or not client_secret:
         raise InvalidInput(
             "Give the client id and secret issued by the provider.", field="clientId"
         )
-    owner = owner_key(member_id)
     domains = require_domains(email_domains)
     await _require_domains_free(session, owner, domains)
-    provider = await session.scalar(select(IdentityProvider).where(IdentityProvider.owner == owner))
     if provider is None:
         provider = IdentityProvider(owner=owner, member_id=member_id)
         session.add(provider)
@@ -94,6 +94,24 @@ async def register(
     return provider
 
 
+async def _require_may_register(
+    session: AsyncSession,
+    viewer: Viewer,
+    member_id: uuid.UUID | None,
+    provider: IdentityProvider | None,
+) -> None:
+    if member_id is None:
+        if not may_act_for(viewer, None, Act.CREDENTIALS):
+            raise NotFound("member", field="memberId")
+        return
+    member = await session.get(Member, member_id)
+    onboarding = member is not None and member.status is MemberStatus.INVITED and not provider
+    act = Act.ONBOARDING_LOGIN if onboarding else Act.CREDENTIALS
+    # A member the viewer may not act for looks exactly like a missing one.
+    if member is None or not may_act_for(viewer, member_id, act):
+        raise NotFound("member", field="memberId")
+
+
 async def _require_domains_free(session: AsyncSession, owner: str, domains: list[str]) -> None:
     """An email domain logs in at one provider only: otherwise one member could route (and
     provision) another member's people through its own provider."""
@@ -108,8 +126,9 @@ async def _require_domains_free(session: AsyncSession, owner: str, domains: list
 async def of_member(
     session: AsyncSession, *, viewer: Viewer, member_id: uuid.UUID | None
 ) -> IdentityProvider | None:
-    """The provider of a member the viewer administers (None for anyone else)."""
-    if not can_administer_member(viewer, member_id):
+    """The provider of the viewer's own member, or the secretariat's for alliance admins
+    (None for anyone else)."""
+    if not may_act_for(viewer, member_id, Act.CREDENTIALS):
         return None
     return await session.scalar(
         select(IdentityProvider).where(IdentityProvider.owner == owner_key(member_id))

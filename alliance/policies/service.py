@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alliance.access import can_administer_member
+from alliance.access import Act, may_act_for
 from alliance.audit import service as audit_service
 from alliance.db import Database
 from alliance.errors import IllegalTransition, NotFound
@@ -23,11 +23,11 @@ from sharing.policy import MemberPolicy
 
 async def store_policy(session: AsyncSession, *, viewer: Viewer, policy: MemberPolicy) -> int:
     """Store `policy` as the member's next version, audited, without re-applying it yet;
-    returns the version. Member admins set their own member's policy, alliance admins any
-    member's; any other member id is `NotFound` on `memberId`."""
+    returns the version. Only the member's own admins set its policy (alliance admins
+    never do: invariant 6); any other member id is `NotFound` on `memberId`."""
     member_id = policy.member_id
     member = await session.get(Member, member_id)
-    if not can_administer_member(viewer, member_id) or member is None:
+    if not may_act_for(viewer, member_id, Act.POLICY) or member is None:
         raise NotFound("member", field="memberId")
     if member.status is MemberStatus.OFFBOARDED:
         # Re-applying a policy would share again what offboarding withdrew.
@@ -105,7 +105,7 @@ async def reapply_every_member(database: Database) -> int:
 async def policy_of(
     session: AsyncSession, *, viewer: Viewer, member_id: uuid.UUID
 ) -> tuple[MemberPolicy, int]:
-    """The member's current policy, for its admins and alliance admins; else `NotFound`."""
-    if not can_administer_member(viewer, member_id):
+    """The member's current policy, for its own admins; else `NotFound`."""
+    if not may_act_for(viewer, member_id, Act.POLICY):
         raise NotFound("member", field="memberId")
     return await current_policy(session, member_id)

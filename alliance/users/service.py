@@ -9,7 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alliance.access import can_administer_member
+from alliance.access import Act, may_act_for
 from alliance.audit import service as audit_service
 from alliance.db import utcnow
 from alliance.errors import Conflict, IllegalTransition, InvalidInput, NotFound
@@ -42,9 +42,9 @@ def _require_roles(roles: Iterable[Role], member_id: uuid.UUID | None) -> list[s
     return sorted(wanted)
 
 
-def _require_administers(viewer: Viewer, user: User | None) -> User:
-    # A user of a member the viewer does not administer looks exactly like a missing one.
-    if user is None or not can_administer_member(viewer, user.member_id):
+def _require_may(viewer: Viewer, user: User | None, act: Act) -> User:
+    # A user the viewer may not act on looks exactly like a missing one.
+    if user is None or not may_act_for(viewer, user.member_id, act):
         raise NotFound("user")
     return user
 
@@ -58,8 +58,11 @@ async def invite(
     roles: Iterable[Role],
     display_name: str = "",
 ) -> User:
-    """Invite a person to a member the viewer administers (or to the secretariat)."""
-    if not can_administer_member(viewer, member_id):
+    """Invite a person to a member the viewer administers (or to the secretariat).
+
+    Alliance admins may invite to any member (its first admin, or a new one when none is
+    left): the person still logs in only through the member's own identity provider."""
+    if not may_act_for(viewer, member_id, Act.DIRECTORY):
         raise NotFound("member", field="memberId")
     if member_id is not None:
         member = await session.get(Member, member_id)
@@ -108,8 +111,9 @@ async def _require_another_admin(session: AsyncSession, user: User) -> None:
 async def set_roles(
     session: AsyncSession, *, viewer: Viewer, user_id: uuid.UUID, roles: Iterable[Role]
 ) -> User:
-    """Replace a user's roles (admins of the user's member, or alliance admins)."""
-    user = _require_administers(viewer, await session.get(User, user_id, with_for_update=True))
+    """Replace a user's roles (admins of the user's own member; alliance admins for the
+    secretariat's users only)."""
+    user = _require_may(viewer, await session.get(User, user_id, with_for_update=True), Act.ROLES)
     new_roles = _require_roles(roles, user.member_id)
     if Role.MEMBER_ADMIN not in new_roles:
         await _require_another_admin(session, user)
@@ -128,8 +132,9 @@ async def set_roles(
 
 
 async def deactivate(session: AsyncSession, *, viewer: Viewer, user_id: uuid.UUID) -> User:
-    """Deactivate a user: their tokens stop working and they can no longer log in."""
-    user = _require_administers(viewer, await session.get(User, user_id, with_for_update=True))
+    """Deactivate a user: their tokens stop working and they can no longer log in.
+    Alliance admins may deactivate any member's user in an emergency (it only narrows)."""
+    user = _require_may(viewer, await session.get(User, user_id, with_for_update=True), Act.NARROW)
     if user.status is UserStatus.DEACTIVATED:
         raise IllegalTransition("This user is deactivated already.", field="id")
     await _require_another_admin(session, user)
@@ -157,7 +162,7 @@ async def visible_by_ids(
     return {
         user.id: user
         for user in rows
-        if user.id == viewer.principal_id or can_administer_member(viewer, user.member_id)
+        if user.id == viewer.principal_id or may_act_for(viewer, user.member_id, Act.DIRECTORY)
     }
 
 
@@ -166,7 +171,7 @@ async def of_members(
 ) -> dict[uuid.UUID, list[User]]:
     """Each member's users by email, for the members among `member_ids` the viewer
     administers; the others are absent."""
-    ids = {m for m in member_ids if can_administer_member(viewer, m)}
+    ids = {m for m in member_ids if may_act_for(viewer, m, Act.DIRECTORY)}
     found: dict[uuid.UUID, list[User]] = {m: [] for m in ids}
     if ids:
         rows = await session.scalars(

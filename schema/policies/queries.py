@@ -29,7 +29,6 @@ member_policy = query_field(
     resolve_member_policy,
     capability=requires(Scope.MEMBERS_MANAGE),
     description=(
-        "A member's current sharing policy: your own member's (member admins), any "
-        "member's (alliance admins); null otherwise."
+        "Your own member's current sharing policy (member admins); null for any other member."
     ),
 )

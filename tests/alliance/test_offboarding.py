@@ -3,8 +3,14 @@ shared, attributed to "a former member"; WITHDRAW removes them from every other 
 
 from __future__ import annotations
 
+import pytest
+
+from alliance.errors import IllegalTransition
+from alliance.policies import service as policy_service
 from schema.ids import to_global_id
 from sharing import Role
+from sharing.audience import parse_audience
+from sharing.policy import Ceiling, MemberPolicy, RecordType, RuleKey
 from tests.fixtures.graphql import Api
 from tests.fixtures.indicators import Intel
 from tests.fixtures.world import World
@@ -65,16 +71,23 @@ async def test_retain_keeps_records_shared_but_attributed_to_a_former_member(
 async def test_an_offboarded_members_policy_cannot_be_reopened(
     api: Api, world: World, intel: Intel
 ) -> None:
+    # given a member that was offboarded with WITHDRAW
     owner, *_ = await _shared_record(world, intel)
+    member = await world.reload_member(owner)  # type: ignore[arg-type]
+    own_admin = world.as_viewer(await world.admin_of(member), member)
     admin = world.token(await world.alliance_admin())
-    member_id = to_global_id("Member", owner.id)  # type: ignore[attr-defined]
+    member_id = to_global_id("Member", member.id)
     await api.query(OFFBOARD, {"id": member_id, "d": "WITHDRAW"}, token=admin)
-    query = """mutation($m: ID!) { memberPolicySet(input: {memberId: $m, ceilings: [
-      {recordType: INDICATOR, audience: "alliance=FULL"}]}) { errors { code field } } }"""
-    data = await api.query(query, {"m": member_id}, token=admin)
-    assert data["memberPolicySet"]["errors"] == [
-        {"code": "ILLEGAL_TRANSITION", "field": "memberId"}
-    ]
+
+    # when its former admin's policy change reaches the service (its tokens are refused
+    # at the API, so this is the last line of defence)
+    wider = MemberPolicy(
+        member_id=member.id,
+        ceilings={RuleKey(RecordType.INDICATOR): Ceiling(parse_audience("alliance=FULL"))},
+    )
+    with pytest.raises(IllegalTransition):
+        async with world.db.transaction() as session:
+            await policy_service.set_policy(session, viewer=own_admin, policy=wider)
 
 
 async def test_a_disclosed_sighting_by_the_owner_does_not_unmask_an_anonymous_record(

@@ -44,7 +44,8 @@ client_revoke = mutation_field(
     capability=requires(Scope.MEMBERS_MANAGE),
     description=(
         "Revoke a client: it gets no more tokens, and its tokens (and those of people "
-        "using it) are refused on every instance at their next request."
+        "using it) are refused on every instance at their next request. Alliance admins may "
+        "revoke any member's client in an emergency."
     ),
     payload=ClientRevokePayload,
     error=ClientRevokeError,

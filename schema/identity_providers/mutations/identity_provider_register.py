@@ -76,7 +76,8 @@ identity_provider_register = mutation_field(
     capability=requires(Scope.MEMBERS_MANAGE),
     description=(
         "Register or replace your member's OpenID provider (member admins), or the "
-        "secretariat's (alliance admins)."
+        "secretariat's (alliance admins). Alliance admins also register the first provider "
+        "of an invited member; they never replace a member's."
     ),
     payload=IdentityProviderRegisterPayload,
     error=IdentityProviderRegisterError,

@@ -89,7 +89,7 @@ class MemberPolicySetPayload:
         default=None,
         description=(
             "How many of your member's records were re-applied at once; null when it holds so "
-            "many that they are re-applied in batches after this call, and for alliance admins."
+            "many that they are re-applied in batches after this call."
         ),
     )
 
@@ -105,10 +105,7 @@ async def resolve(info: Info, input: MemberPolicySetInput) -> MemberPolicySetPay
         )
         if reapplied is None:
             deferred.append(policy.member_id)
-        # How many records a member holds is its own business: an alliance admin setting
-        # its policy reads none of them (invariant 6), so it is not told the count.
-        own = viewer.member_id == policy.member_id
-        return {"version": version, "reapplied": reapplied if own else None}
+        return {"version": version, "reapplied": reapplied}
 
     payload: MemberPolicySetPayload = await run_mutation(
         info, payload=MemberPolicySetPayload, error=MemberPolicySetError, operation=operation
@@ -123,8 +120,8 @@ member_policy_set = mutation_field(
     capability=requires(Scope.MEMBERS_MANAGE),
     description=(
         "Set your member's sharing policy (a new version, audited); existing records are "
-        "re-applied at once, or in batches for members with very many records. Alliance "
-        "admins may set any member's."
+        "re-applied at once, or in batches for members with very many records. Only the "
+        "member's own admins set it; for anyone else the member looks missing."
     ),
     payload=MemberPolicySetPayload,
     error=MemberPolicySetError,

@@ -42,7 +42,10 @@ async def resolve(info: Info, id: strawberry.ID) -> UserDeactivatePayload:
 user_deactivate = mutation_field(
     resolve,
     capability=requires(Scope.MEMBERS_MANAGE),
-    description="Deactivate a user: their tokens stop working at once (admins of their member).",
+    description=(
+        "Deactivate a user: their tokens stop working at once (admins of their member; "
+        "alliance admins too, in an emergency)."
+    ),
     payload=UserDeactivatePayload,
     error=UserDeactivateError,
 )

@@ -46,7 +46,10 @@ async def resolve(info: Info, id: strawberry.ID, roles: list[Role]) -> UserRoleS
 user_role_set = mutation_field(
     resolve,
     capability=requires(Scope.MEMBERS_MANAGE),
-    description="Replace a user's roles (admins of the user's member, or alliance admins).",
+    description=(
+        "Replace a user's roles (admins of the user's member; alliance admins for the "
+        "secretariat's users)."
+    ),
     payload=UserRoleSetPayload,
     error=UserRoleSetError,
 )
