@@ -16,6 +16,7 @@ from authlib.integrations.httpx_client import (  # type: ignore[import-untyped]
 
 from alliance.members import service as member_service
 from alliance.users import service as user_service
+from schema.ids import to_global_id
 from sharing import SYSTEM_VIEWER, Scope
 from tests.fixtures.federation import VIEWER, Federated, query_of
 from tests.fixtures.idp import DEFAULT_CLIENT
@@ -190,3 +191,48 @@ async def test_a_callback_with_a_forged_state_or_no_login_in_progress_is_refused
         forged = await browser.get("/auth/callback?code=abc&state=forged")
     assert forged.status_code == 400
     assert forged.json()["error"] == "login_failed"
+
+
+async def test_a_person_the_secretariat_invites_into_a_member_cannot_log_in_as_it(
+    federated: Federated,
+) -> None:
+    # given the secretariat's own provider (alliance.example), and an alliance admin who
+    # invites an address it controls into the member
+    world = federated.world
+    admin = world.token(await world.alliance_admin())
+    register = """mutation($input: IdentityProviderRegisterInput!) {
+      identityProviderRegister(input: $input) { errors { code } } }"""
+    values = {
+        "memberId": None,
+        "issuer": federated.idp.issuer,
+        "clientId": DEFAULT_CLIENT.client_id,
+        "clientSecret": DEFAULT_CLIENT.client_secret,
+        "emailDomains": ["alliance.example"],
+    }
+    registered = await federated.api.query(register, {"input": values}, token=admin)
+    assert registered["identityProviderRegister"]["errors"] == []
+    invite = """mutation($m: ID) { userInvite(input: {memberId: $m, email: "mole@alliance.example",
+      roles: [MEMBER_ADMIN]}) { errors { code } } }"""
+    member_id = to_global_id("Member", federated.member.id)
+    invited = await federated.api.query(invite, {"m": member_id}, token=admin)
+    assert invited["userInvite"]["errors"] == []
+    federated.idp.add_account("mole", email="mole@alliance.example", email_verified=True)
+
+    # when the mole logs in at the secretariat's provider, or at the member's
+    for start, reason in [
+        ("/login?member=secretariat", "This account cannot log in here."),
+        (
+            f"/login?member={federated.member.id}",
+            "Your email domain is not allowed for this member.",
+        ),
+    ]:
+        async with federated.browser() as browser:
+            callback = await federated.idp.acomplete_login(
+                browser, f"http://testserver{start}&next=/", login="mole@alliance.example"
+            )
+            response = await browser.get(callback)
+
+        # then no session is opened for the member
+        assert response.status_code == 403, start
+        assert response.json()["error"] == "access_denied"
+        assert response.json()["error_description"] == reason
