@@ -7,6 +7,7 @@ and the /oauth/token limits both spend from them.
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Callable
@@ -14,6 +15,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+logger = logging.getLogger("alliance.ratelimit")
 
 Clock = Callable[[], float]
 
@@ -68,7 +72,8 @@ class MemoryBuckets:
         level, when = self._levels.get(key, (rate.capacity, now))
         return min(rate.capacity, level + max(0.0, now - when) * rate.per_second)
 
-    def _apply(self, key: str, amount: float, rate: Rate, *, force: bool) -> Balance:
+    def apply(self, key: str, amount: float, rate: Rate, *, force: bool) -> Balance:
+        """`take` (force=False) or `settle` (force=True), without awaiting."""
         now = self._clock()
         level = self._level(key, rate, now)
         allowed = force or amount <= level
@@ -85,10 +90,10 @@ class MemoryBuckets:
             del self._levels[key]
 
     async def take(self, key: str, amount: float, rate: Rate) -> Balance:
-        return self._apply(key, amount, rate, force=False)
+        return self.apply(key, amount, rate, force=False)
 
     async def settle(self, key: str, amount: float, rate: Rate) -> Balance:
-        return self._apply(key, amount, rate, force=True)
+        return self.apply(key, amount, rate, force=True)
 
     async def close(self) -> None:
         self._levels.clear()
@@ -123,18 +128,28 @@ return {allowed, tostring(level)}
 
 class RedisBuckets:
     """Buckets in Redis under `prefix`, shared by every instance that uses the same ones.
-    A bucket's key expires once it would be full again."""
+    A bucket's key expires once it would be full again. While Redis cannot be reached, each
+    instance keeps limiting with buckets of its own rather than failing every request."""
+
+    TIMEOUT_SECONDS = 1.0
 
     def __init__(self, url: str, *, prefix: str, clock: Clock | None = None) -> None:
-        self._redis = Redis.from_url(url)
+        self._redis = Redis.from_url(
+            url, socket_timeout=self.TIMEOUT_SECONDS, socket_connect_timeout=self.TIMEOUT_SECONDS
+        )
         self._script = self._redis.register_script(_BUCKET_SCRIPT)
         self._prefix = prefix
         self._clock = clock
+        self._fallback = MemoryBuckets() if clock is None else MemoryBuckets(clock=clock)
 
     async def _apply(self, key: str, amount: float, rate: Rate, *, force: bool) -> Balance:
         now = "" if self._clock is None else repr(self._clock())
         args = [repr(rate.capacity), repr(rate.per_second), repr(amount), str(int(force)), now]
-        allowed, level = await self._script(keys=[self._prefix + key], args=args)
+        try:
+            allowed, level = await self._script(keys=[self._prefix + key], args=args)
+        except (RedisError, OSError):
+            logger.warning("Redis unreachable: limiting in this process meanwhile", exc_info=True)
+            return self._fallback.apply(key, amount, rate, force=force)
         return _balance(bool(allowed), float(level), amount, rate)
 
     async def take(self, key: str, amount: float, rate: Rate) -> Balance:

@@ -104,3 +104,15 @@ async def test_two_redis_clients_with_one_prefix_share_their_buckets(
         await two.close()
 
     assert (seen.allowed, seen.available) == (False, 5)
+
+
+async def test_while_redis_is_unreachable_each_instance_limits_on_its_own(clock: Clock) -> None:
+    unreachable = RedisBuckets("redis://127.0.0.1:9/0", prefix="nowhere:", clock=clock)
+    try:
+        spent = await unreachable.take("p", 95, RATE)
+        refused = await unreachable.take("p", 10, RATE)
+    finally:
+        await unreachable.close()
+
+    assert (spent.allowed, spent.available) == (True, 5)
+    assert (refused.allowed, refused.available) == (False, 5)
