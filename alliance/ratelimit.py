@@ -61,15 +61,17 @@ class MemoryBuckets:
     """Buckets of one process; an asyncio service needs no lock, as no operation awaits."""
 
     # Past this many keys, buckets that have refilled are forgotten: a full bucket and an
-    # absent one are the same, and addresses would otherwise accumulate for ever.
+    # absent one are the same, and addresses would otherwise accumulate for ever. The
+    # threshold then doubles with what is left, so pruning stays rare under many keys.
     PRUNE_ABOVE = 10_000
 
     def __init__(self, *, clock: Clock = time.monotonic) -> None:
         self._clock = clock
-        self._levels: dict[str, tuple[float, float]] = {}  # key -> (level, when)
+        self._levels: dict[str, tuple[float, float, float]] = {}  # key -> level, when, full at
+        self._prune_above = self.PRUNE_ABOVE
 
     def _level(self, key: str, rate: Rate, now: float) -> float:
-        level, when = self._levels.get(key, (rate.capacity, now))
+        level, when, _full_at = self._levels.get(key, (rate.capacity, now, now))
         return min(rate.capacity, level + max(0.0, now - when) * rate.per_second)
 
     def apply(self, key: str, amount: float, rate: Rate, *, force: bool) -> Balance:
@@ -79,15 +81,15 @@ class MemoryBuckets:
         allowed = force or amount <= level
         if allowed:
             level = max(0.0, min(rate.capacity, level - amount))
-        self._levels[key] = (level, now)
-        if len(self._levels) > self.PRUNE_ABOVE:
-            self._prune(rate, now)
+        full_at = now + (rate.capacity - level) / rate.per_second
+        self._levels[key] = (level, now, full_at)
+        if len(self._levels) > self._prune_above:
+            self._prune(now)
         return _balance(allowed, level, amount, rate)
 
-    def _prune(self, rate: Rate, now: float) -> None:
-        full = [k for k in self._levels if self._level(k, rate, now) >= rate.capacity]
-        for key in full:
-            del self._levels[key]
+    def _prune(self, now: float) -> None:
+        self._levels = {k: v for k, v in self._levels.items() if v[2] > now}
+        self._prune_above = max(self.PRUNE_ABOVE, 2 * len(self._levels))
 
     async def take(self, key: str, amount: float, rate: Rate) -> Balance:
         return self.apply(key, amount, rate, force=False)

@@ -116,3 +116,18 @@ async def test_while_redis_is_unreachable_each_instance_limits_on_its_own(clock:
 
     assert (spent.allowed, spent.available) == (True, 5)
     assert (refused.allowed, refused.available) == (False, 5)
+
+
+async def test_forgetting_refilled_buckets_keeps_those_still_spent(clock: Clock) -> None:
+    buckets = MemoryBuckets(clock=clock)
+    slow = Rate(capacity=100_000, per_second=0.001)
+    await buckets.take("spent", 50_000, slow)
+    for n in range(MemoryBuckets.PRUNE_ABOVE):
+        await buckets.take(f"address-{n}", 1, RATE)  # full again 0.2 s later
+    clock.now += 1
+
+    await buckets.take("one-more", 1, RATE)  # past the threshold: the full ones are forgotten
+    after = await buckets.take("spent", 60_000, slow)
+
+    assert not after.allowed
+    assert after.available == pytest.approx(50_000.001)
