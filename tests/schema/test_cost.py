@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from alliance.config import Settings
 from tests.fixtures.graphql import Api
 from tests.fixtures.indicators import Intel
@@ -106,3 +108,38 @@ async def test_an_invalid_query_reports_its_cost_too(api: Api, world: World) -> 
     assert cost(body)["requestedQueryCost"] == 1
     assert cost(body)["actualQueryCost"] == 1
     assert "throttleStatus" in cost(body)
+
+
+@pytest.mark.parametrize(
+    ("query", "requested"),
+    [
+        ("{ viewer { kind } }", 1),
+        ("{ __typename }", 1),  # the minimum
+        ('{ nodes(ids: ["a", "b", "c"]) { id } }', 3),
+        (
+            '{ match(values: [{kind: EMAIL, value: "a@b.example"}, {kind: EMAIL, value: "c@d.example"}])'
+            " { members indicators { id } } }",
+            2 * (1 + 10),
+        ),
+        (
+            '{ node(id: "x") { ... on Indicator { owner { label } } ...M } }'
+            " fragment M on Member { brands { name } }",
+            1 + 1 + 10,
+        ),
+        ('{ infringerNetwork(id: "x") { indicators { id } links { id } } }', 1 + 200 + 200),
+        ("{ members { edges { node { brands { name } } } } }", 1 + 50 * (1 + 1 + 10)),
+        (
+            "{ indicators(first: 2) { pageInfo { hasNextPage } edges { node { links { source"
+            " { sightings { kind } } } } } } }",
+            1 + 1 + 2 * (1 + 1 + 10 * (1 + 1 + 10)),
+        ),
+    ],
+)
+async def test_the_requested_cost_follows_the_documented_formula(
+    api: Api, world: World, query: str, requested: int
+) -> None:
+    token = world.token(await world.user(await world.member()))
+
+    body = (await api.post(query, token=token)).json()
+
+    assert cost(body)["requestedQueryCost"] == requested, body
