@@ -42,6 +42,14 @@ class Settings:
     secret_key: str = DEV_SECRET_KEY
     refresh_token_ttl: int = 14 * 24 * 3600
     dev_login: bool = False
+    redis_url: str | None = None  # None: rate limits and budgets live in this process
+    redis_prefix: str = "alliance:"
+    cost_max_per_request: int = 10_000
+    cost_budget: int = 50_000
+    cost_restore_rate: float = 1_000.0  # per second
+    max_body_bytes: int = 1_048_576
+    token_burst: int = 30  # /oauth/token requests per client id and per address
+    token_rate: float = 1.0  # per second
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -69,6 +77,14 @@ class Settings:
             secret_key=env.get("ALLIANCE_SECRET_KEY", DEV_SECRET_KEY),
             refresh_token_ttl=int(env.get("ALLIANCE_REFRESH_TOKEN_TTL", str(14 * 24 * 3600))),
             dev_login=_flag(env.get("ALLIANCE_DEV_LOGIN")),
+            redis_url=env.get("ALLIANCE_REDIS_URL") or None,
+            redis_prefix=env.get("ALLIANCE_REDIS_PREFIX", "alliance:"),
+            cost_max_per_request=int(env.get("ALLIANCE_COST_MAX_PER_REQUEST", "10000")),
+            cost_budget=int(env.get("ALLIANCE_COST_BUDGET", "50000")),
+            cost_restore_rate=float(env.get("ALLIANCE_COST_RESTORE_RATE", "1000")),
+            max_body_bytes=int(env.get("ALLIANCE_MAX_BODY_BYTES", "1048576")),
+            token_burst=int(env.get("ALLIANCE_TOKEN_BURST", "30")),
+            token_rate=float(env.get("ALLIANCE_TOKEN_RATE", "1")),
         )
         settings.require_safe()
         return settings

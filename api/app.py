@@ -17,8 +17,10 @@ from alliance.config import Environment, Settings
 from alliance.db import Database
 from alliance.health import is_database_ready
 from alliance.identity_providers.secret_box import SecretBox
+from alliance.ratelimit import Rate, open_buckets
 from api.dev_login import routes as dev_login_routes
 from api.graphql import AllianceGraphQL, RequireViewer
+from api.limits import BodySizeLimit, TokenRequestLimit
 from api.login import routes as login_routes
 from api.oauth import routes as oauth_routes
 from auth.federation import Federation
@@ -27,6 +29,7 @@ from auth.middleware import BearerTokenBackend, on_auth_error
 from auth.oauth.server import AllianceAuthorizationServer
 from auth.tokens import TokenIssuer
 from schema.app_schema import build_schema
+from schema.cost_limit import CostPolicy
 
 
 def create_app(settings: Settings, *, database: Database | None = None) -> Starlette:
@@ -40,8 +43,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
         keys, issuer=settings.issuer, audience=settings.audience, ttl=settings.access_token_ttl
     )
     secret_box = SecretBox(settings.secret_key)
+    buckets = open_buckets(settings.redis_url, prefix=settings.redis_prefix)
     graphql = AllianceGraphQL(
-        build_schema(),
+        build_schema(CostPolicy.from_settings(settings, buckets)),
         database=db,
         secret_box=secret_box,
         graphql_ide="graphiql" if settings.graphiql else None,
@@ -59,9 +63,14 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
         database=db, tokens=tokens, refresh_ttl=settings.refresh_token_ttl
     )
 
+    token_limit = TokenRequestLimit(
+        buckets, Rate(capacity=settings.token_burst, per_second=settings.token_rate)
+    )
+
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         yield
+        await buckets.close()
         await db.dispose()
 
     app = Starlette(
@@ -73,12 +82,14 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
             ),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            *oauth_routes(oauth_server, keys, settings.issuer),
+            *oauth_routes(oauth_server, keys, settings.issuer, token_limit=token_limit),
             *login_routes(db, federation),
             # require_safe above refuses ALLIANCE_DEV_LOGIN in production.
             *(dev_login_routes(db, tokens) if settings.dev_login else []),
         ],
         middleware=[
+            # First, so that nothing reads a body over the limit.
+            Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
             Middleware(
                 SessionMiddleware,
                 secret_key=settings.secret_key,
@@ -99,4 +110,5 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
     app.state.database = db
     app.state.tokens = tokens
     app.state.oauth_server = oauth_server
+    app.state.buckets = buckets
     return app

@@ -8,11 +8,23 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
 
 from alliance.db import Database
 from alliance.identity_providers.secret_box import SecretBox
 from auth.middleware import ViewerUser, unauthorized
 from schema.context import Context
+from schema.cost_limit import THROTTLED
+
+
+def _retry_after(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> int | None:
+    """The wait a THROTTLED answer names; None for any other answer."""
+    for answer in data if isinstance(data, list) else [data]:
+        for error in answer.get("errors") or []:
+            extensions = error.get("extensions") if isinstance(error, dict) else None
+            if isinstance(extensions, dict) and extensions.get("code") == THROTTLED:
+                return int(extensions["retryAfter"])
+    return None
 
 
 class AllianceGraphQL(GraphQL[Context, None]):
@@ -28,6 +40,19 @@ class AllianceGraphQL(GraphQL[Context, None]):
         if not isinstance(user, ViewerUser):  # RequireViewer lets only viewers through
             raise PermissionError("no viewer on an authenticated route")
         return Context(viewer=user.viewer, database=self.database, secret_box=self.secret_box)
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        # An exhausted budget refuses the whole request: 429, as for any rate limit.
+        response = super().create_response(response_data, sub_response)
+        retry_after = _retry_after(response_data)
+        if retry_after is not None:
+            response.status_code = 429
+            response.headers["Retry-After"] = str(retry_after)
+        return response
 
 
 class RequireViewer:

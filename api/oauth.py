@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from alliance.users.models import User
+from api.limits import TokenRequestLimit
 from auth.keys import KeyRing
 from auth.oauth.grants import active_user
 from auth.oauth.metadata import authorization_server_metadata, openid_configuration
@@ -36,11 +37,20 @@ def _authorize(
     return granted
 
 
-def routes(server: AllianceAuthorizationServer, keys: KeyRing, issuer: str) -> list[BaseRoute]:
-    """The OAuth routes of `server`, publishing the keys of `keys`."""
+def routes(
+    server: AllianceAuthorizationServer,
+    keys: KeyRing,
+    issuer: str,
+    *,
+    token_limit: TokenRequestLimit,
+) -> list[BaseRoute]:
+    """The OAuth routes of `server`, publishing the keys of `keys`; `token_limit` bounds how
+    often the token endpoint may be asked."""
 
     async def token(request: Request) -> Response:
         oauth = await oauth2_request(request)
+        if refused := await token_limit.refusal(request, oauth):
+            return refused
         return await server.respond(lambda: server.create_token_response(oauth))
 
     async def revoke(request: Request) -> Response:

@@ -26,6 +26,7 @@ from schema.clients.types import ClientType
 from schema.contact_requests.mutations.contact_request_answer import contact_request_answer
 from schema.contact_requests.mutations.contact_request_send import contact_request_send
 from schema.contact_requests.queries import contact_requests
+from schema.cost_limit import CostLimit, CostPolicy
 from schema.error_policy import ErrorPolicy
 from schema.identity_providers.mutations.identity_provider_register import (
     identity_provider_register,
@@ -115,8 +116,10 @@ class Mutation:
     contact_request_answer = contact_request_answer
 
 
-def build_schema() -> strawberry.Schema:
-    """The schema with its limits; build it once per process."""
+def build_schema(cost: CostPolicy | None = None) -> strawberry.Schema:
+    """The schema with its limits; build it once per process. Without a `cost` policy,
+    the default maximum and budgets, kept in this process."""
+    cost_policy = cost or CostPolicy.in_process()
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
@@ -136,6 +139,7 @@ def build_schema() -> strawberry.Schema:
             lambda: QueryDepthLimiter(max_depth=12),
             lambda: MaxAliasesLimiter(max_alias_count=30),
             lambda: MaxTokensLimiter(max_token_count=5000),
+            lambda: CostLimit(policy=cost_policy),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
         ],

@@ -12,6 +12,7 @@ pytest_plugins = [
     "tests.fixtures.idp",
     "tests.fixtures.oauth",
     "tests.fixtures.federation",
+    "tests.fixtures.redis",
 ]
 
 

@@ -1,0 +1,174 @@
+"""What a GraphQL request costs: computed from its document and variables before it runs
+(`requested_cost`), and from what it returned once it has (`actual_cost`).
+
+The formula (docs/limits.md): an object is 1 and a scalar or enum 0; a list of objects
+multiplies the cost of one item by its size, which is the field's `first`, else the length
+of its list argument (`nodes(ids:)`, `match(values:)`), else the `first` of the connection
+it belongs to (`edges`), else a bound the service keeps, else 10; each mutation field adds
+10. Fragments on several types all count. Introspection fields are free. Every request
+costs at least 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLNamedType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    get_named_type,
+    get_nullable_type,
+    is_leaf_type,
+    is_list_type,
+)
+from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
+from graphql.utilities import get_operation_ast
+
+from alliance.indicators.network import MAX_NODES
+
+OBJECT = 1
+MUTATION = 10
+MINIMUM = 1
+UNBOUNDED_LIST = 10
+# Lists the service itself cuts, without an argument saying how long they are.
+LIST_BOUNDS: Mapping[tuple[str, str], int] = {
+    ("InfringerNetwork", "indicators"): MAX_NODES,
+    ("InfringerNetwork", "links"): MAX_NODES,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """The operation a request runs, and its variables as the schema coerces them."""
+
+    schema: GraphQLSchema
+    definition: OperationDefinitionNode
+    fragments: Mapping[str, FragmentDefinitionNode]
+    variables: VariableValues
+
+    @property
+    def mutation_fields(self) -> int:
+        """How many mutations it asks for (each costs `MUTATION` besides its payload)."""
+        if self.definition.operation is not OperationType.MUTATION:
+            return 0
+        return sum(
+            1
+            for s in self.definition.selection_set.selections
+            if isinstance(s, FieldNode) and not s.name.value.startswith("__")
+        )
+
+
+def operation_of(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    name: str | None,
+    variables: Mapping[str, Any] | None,
+) -> Operation | None:
+    """The operation `name` of a validated document; None where execution would refuse it."""
+    definition = get_operation_ast(document, name)
+    if definition is None:
+        return None
+    coerced = get_variable_values(
+        schema, definition.variable_definitions or (), dict(variables or {})
+    )
+    if isinstance(coerced, list):
+        return None
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    return Operation(schema, definition, fragments, coerced)
+
+
+def requested_cost(operation: Operation) -> int:
+    """The most the operation can cost, from its document and variables alone."""
+    root = operation.schema.get_root_type(operation.definition.operation)
+    if root is None:  # validation refuses it first
+        return MINIMUM
+    own = _selections_cost(operation, operation.definition.selection_set, root, page=None)
+    return max(MINIMUM, own + MUTATION * operation.mutation_fields)
+
+
+def _selections_cost(
+    operation: Operation, selections: SelectionSetNode, parent: GraphQLNamedType, page: int | None
+) -> int:
+    total = 0
+    for selection in selections.selections:
+        if isinstance(selection, FieldNode):
+            total += _field_cost(operation, selection, parent, page)
+        elif isinstance(selection, FragmentSpreadNode):
+            fragment = operation.fragments[selection.name.value]
+            on = operation.schema.get_type(fragment.type_condition.name.value)
+            total += _selections_cost(operation, fragment.selection_set, on or parent, page)
+        elif isinstance(selection, InlineFragmentNode):
+            condition = selection.type_condition
+            on = operation.schema.get_type(condition.name.value) if condition else parent
+            total += _selections_cost(operation, selection.selection_set, on or parent, page)
+    return total
+
+
+def _field_cost(
+    operation: Operation, node: FieldNode, parent: GraphQLNamedType, page: int | None
+) -> int:
+    fields: Mapping[str, GraphQLField] = getattr(parent, "fields", {})
+    definition = fields.get(node.name.value)
+    if definition is None or node.selection_set is None:
+        return 0  # scalars, enums, __typename and introspection
+    named = get_named_type(definition.type)
+    if is_leaf_type(named):
+        return 0
+    arguments = _arguments(definition, node, operation.variables)
+    first = arguments.get("first")
+    if not is_list_type(get_nullable_type(definition.type)):
+        # A connection: its `edges` are as many as its `first` asks for.
+        inner_page = first if isinstance(first, int) else None
+        return OBJECT + _selections_cost(operation, node.selection_set, named, inner_page)
+    size = _list_size(arguments, page, (parent.name, node.name.value))
+    return size * (OBJECT + _selections_cost(operation, node.selection_set, named, None))
+
+
+def _arguments(
+    definition: GraphQLField, node: FieldNode, variables: VariableValues
+) -> dict[str, Any]:
+    try:
+        return get_argument_values(definition, node, variables)
+    except GraphQLError:
+        return {}  # execution refuses the same arguments with a field error
+
+
+def _list_size(arguments: Mapping[str, Any], page: int | None, field: tuple[str, str]) -> int:
+    first = arguments.get("first")
+    if isinstance(first, int):
+        return max(0, first)
+    lengths = [len(v) for v in arguments.values() if isinstance(v, list)]
+    if lengths:
+        return max(lengths)
+    if page is not None:
+        return max(0, page)
+    return LIST_BOUNDS.get(field, UNBOUNDED_LIST)
+
+
+def actual_cost(data: object, *, mutation_fields: int) -> int:
+    """What a request cost, from what it returned: 1 per object, 10 per mutation."""
+    returned = _objects(data) - 1 if isinstance(data, dict) else 0  # the root is free
+    return max(MINIMUM, returned + MUTATION * mutation_fields)
+
+
+def _objects(value: object) -> int:
+    if isinstance(value, dict):
+        # Introspection (`__schema`, `__type`) is free, as in `requested_cost`.
+        return OBJECT + sum(_objects(v) for k, v in value.items() if not k.startswith("__"))
+    if isinstance(value, list):
+        return sum(_objects(v) for v in value)
+    return 0
