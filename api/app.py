@@ -18,7 +18,9 @@ from alliance.db import Database
 from alliance.health import is_database_ready
 from alliance.identity_providers.secret_box import SecretBox
 from api.dev_login import routes as dev_login_routes
+from api.graphiql import routes as graphiql_routes
 from api.graphql import AllianceGraphQL, RequireViewer
+from api.home import routes as home_routes
 from api.login import routes as login_routes
 from api.oauth import routes as oauth_routes
 from auth.federation import Federation
@@ -44,7 +46,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
         build_schema(),
         database=db,
         secret_box=secret_box,
-        graphql_ide="graphiql" if settings.graphiql else None,
+        graphql_ide=None,  # RequireViewer serves our own page (api/graphiql.py)
     )
     federation = Federation(secret_box=secret_box, callback_url=f"{settings.issuer}/auth/callback")
 
@@ -68,15 +70,21 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
         routes=[
             Route(
                 "/graphql",
-                RequireViewer(graphql),
+                RequireViewer(graphql, graphiql=settings.graphiql),
                 methods=["GET", "POST"],
             ),
+            *home_routes(settings),
+            *(graphiql_routes() if settings.graphiql else []),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *oauth_routes(oauth_server, keys, settings.issuer),
             *login_routes(db, federation),
             # require_safe above refuses ALLIANCE_DEV_LOGIN in production.
-            *(dev_login_routes(db, tokens) if settings.dev_login else []),
+            *(
+                dev_login_routes(db, tokens, graphiql=settings.graphiql)
+                if settings.dev_login
+                else []
+            ),
         ],
         middleware=[
             Middleware(
