@@ -56,7 +56,7 @@ def _token_page(user: User, token: str, *, base_url: str, graphiql: bool) -> Res
     header = json.dumps({"Authorization": f"Bearer {token}"})
     page = SIGNED_IN_PAGE.format(
         email=html.escape(user.email),
-        token=token,
+        token=html.escape(token),
         header=html.escape(header),
         open=OPEN_GRAPHIQL if graphiql else "",
         curl=html.escape(curl_command(base_url, token, VIEWER_QUERY)),

@@ -34,8 +34,8 @@ class AllianceGraphQL(GraphQL[Context, None]):
 class RequireViewer:
     """Anonymous requests get 401 and nothing else, but for the GraphiQL page where enabled.
 
-    The page is static HTML served here, without running any GraphQL; the queries it sends
-    carry a token like any other.
+    The page (api/graphiql.py) is static HTML served here to any browser, without running
+    any GraphQL; the queries it sends carry a token like any other.
     """
 
     def __init__(self, app: AllianceGraphQL, *, graphiql: bool) -> None:
