@@ -16,18 +16,15 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
+# `alliance serve` prints its own URLs: set ALLIANCE_PORT (or ALLIANCE_HOST) to move it.
 run: install
 	$(BIN)/alliance db upgrade
 	$(BIN)/alliance demo
 	@echo
-	@echo "Alliance is starting at http://127.0.0.1:8000/graphql (GraphiQL in your browser)."
-	@echo "Try it (the token is valid for one hour; mint another with .venv/bin/alliance token --user EMAIL):"
-	@echo
+	@echo "Try it (the token is valid for one hour; mint another with $(BIN)/alliance token --user EMAIL):"
 	@$(BIN)/alliance token --user analyst@maison-lumiere.example --ttl 3600 --curl
 	@echo
-	@echo "Or log in as any demo user (dev only, no identity provider): http://127.0.0.1:8000/login/dev"
-	@echo
-	ALLIANCE_DEV_LOGIN=1 $(BIN)/alliance serve
+	@ALLIANCE_DEV_LOGIN=1 $(BIN)/alliance serve
 
 test: install
 	$(BIN)/pytest

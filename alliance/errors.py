@@ -14,6 +14,8 @@ before it reaches the caller.
 from __future__ import annotations
 
 import enum
+import uuid
+from dataclasses import dataclass
 
 
 class ErrorCode(enum.StrEnum):
@@ -52,8 +54,25 @@ class Forbidden(AllianceError):
     code = ErrorCode.FORBIDDEN
 
 
+@dataclass(frozen=True, slots=True)
+class RecordRef:
+    """A record named in an error: its type (as the API names it) and id."""
+
+    type_name: str
+    id: uuid.UUID
+
+
 class Conflict(AllianceError):
+    """`existing`: the caller's own record that holds the value, where the caller may
+    know it (never another member's record)."""
+
     code = ErrorCode.CONFLICT
+
+    def __init__(
+        self, message: str, *, field: str | None = None, existing: RecordRef | None = None
+    ) -> None:
+        super().__init__(message, field=field)
+        self.existing = existing
 
 
 class IllegalTransition(AllianceError):

@@ -19,7 +19,9 @@ from alliance.health import is_database_ready
 from alliance.identity_providers.secret_box import SecretBox
 from alliance.ratelimit import Rate, open_buckets
 from api.dev_login import routes as dev_login_routes
+from api.graphiql import routes as graphiql_routes
 from api.graphql import AllianceGraphQL, RequireViewer
+from api.home import routes as home_routes
 from api.limits import BodySizeLimit, TokenRequestLimit
 from api.login import routes as login_routes
 from api.oauth import routes as oauth_routes
@@ -48,7 +50,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
         build_schema(CostPolicy.from_settings(settings, buckets)),
         database=db,
         secret_box=secret_box,
-        graphql_ide="graphiql" if settings.graphiql else None,
+        graphql_ide=None,  # RequireViewer serves our own page (api/graphiql.py)
     )
     federation = Federation(secret_box=secret_box, callback_url=f"{settings.issuer}/auth/callback")
 
@@ -77,15 +79,21 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
         routes=[
             Route(
                 "/graphql",
-                RequireViewer(graphql),
+                RequireViewer(graphql, graphiql=settings.graphiql),
                 methods=["GET", "POST"],
             ),
+            *home_routes(settings),
+            *(graphiql_routes() if settings.graphiql else []),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *oauth_routes(oauth_server, keys, settings.issuer, token_limit=token_limit),
             *login_routes(db, federation),
             # require_safe above refuses ALLIANCE_DEV_LOGIN in production.
-            *(dev_login_routes(db, tokens) if settings.dev_login else []),
+            *(
+                dev_login_routes(db, tokens, graphiql=settings.graphiql)
+                if settings.dev_login
+                else []
+            ),
         ],
         middleware=[
             # First, so that nothing reads a body over the limit.

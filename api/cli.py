@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
-import shlex
 import time
 from pathlib import Path
 from typing import Annotated
@@ -22,6 +20,7 @@ from alliance.retention import job as retention_job
 from alliance.users import service as user_service
 from alliance.users.models import UserStatus
 from api.app import create_app
+from api.curl import curl_command
 from auth import keys as key_store
 from auth.grants import client_token, user_token
 from auth.keys import KeyRing
@@ -43,11 +42,6 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(retention_app, name="retention")
 policies_app = typer.Typer(help="Members' sharing policies.", no_args_is_help=True)
 app.add_typer(policies_app, name="policies")
-
-SAMPLE_QUERY = (
-    "{ viewer { kind roles member { legalName } } members(first: 5) "
-    "{ totalCount edges { node { legalName region { code } brands { name } } } } }"
-)
 
 
 def _settings() -> Settings:
@@ -82,19 +76,30 @@ def indicators_query(node_id: str | None) -> str:
     )
 
 
-def curl_command(settings: Settings, token: str, query: str = SAMPLE_QUERY) -> str:
-    body = json.dumps({"query": query}, ensure_ascii=False)
-    return (
-        f"curl -s {settings.issuer}/graphql -H 'Content-Type: application/json' "
-        f"-H 'Authorization: Bearer {token}' -d {shlex.quote(body)}"
-    )
+def serve_banner(settings: Settings) -> str:
+    """Where this server answers, from its own settings (what `make run` shows)."""
+    base = settings.issuer
+    graphql = ("GraphiQL:", "in a browser") if settings.graphiql else ("GraphQL:", "")
+    lines = [
+        f"Alliance ({settings.environment}) listening on {settings.host}:{settings.port}",
+        f"  Start here:  {base}/",
+        f"  {graphql[0]:11}  {base}/graphql  {graphql[1]}".rstrip(),
+    ]
+    if settings.dev_login:
+        lines.append(f"  Demo login:  {base}/login/dev  (dev only: pick a user, get a token)")
+    lines += [
+        f"  Health:      {base}/healthz",
+        f"Its tokens name the issuer {base}: mint them with `alliance token` in a shell with "
+        "the same ALLIANCE_PORT (or ALLIANCE_ISSUER).",
+    ]
+    return "\n".join(lines)
 
 
 @app.command()
 def serve() -> None:
     """Serve the API on ALLIANCE_HOST:ALLIANCE_PORT."""
     settings = _settings()
-    typer.echo(f"Alliance ({settings.environment}) at {settings.issuer}/graphql")
+    typer.echo(serve_banner(settings))
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
 
 
@@ -142,7 +147,7 @@ def demo_command() -> None:
     )
     for email in TWO_VIEWS:
         token = asyncio.run(mint_token(settings, email, None, None, 3600))
-        typer.echo(f"\n# {email}\n{curl_command(settings, token, query)}")
+        typer.echo(f"\n# {email}\n{curl_command(settings.issuer, token, query)}")
     typer.echo("\nGet a token:  .venv/bin/alliance token --user analyst@maison-lumiere.example")
     typer.echo("or, for a member system:  .venv/bin/alliance token --client <client id>")
 
@@ -184,7 +189,7 @@ def token(
         raise typer.BadParameter("Give exactly one of --user and --client.")
     settings = _settings()
     minted = asyncio.run(mint_token(settings, user, client, scope, ttl))
-    typer.echo(curl_command(settings, minted) if curl else minted)
+    typer.echo(curl_command(settings.issuer, minted) if curl else minted)
 
 
 async def _create_admin(settings: Settings, email: str) -> str:

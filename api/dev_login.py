@@ -8,30 +8,40 @@ production. It signs the browser in (so /oauth/authorize works for apps) and, wh
 from __future__ import annotations
 
 import html
+import json
 from urllib.parse import parse_qsl
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from alliance.db import Database
 from alliance.errors import AllianceError
 from alliance.users import service as user_service
 from alliance.users.models import User, UserStatus
+from api.curl import curl_command
 from api.login import error_response, signed_in
+from api.pages import html_page
 from auth.grants import user_token
 from auth.return_paths import InvalidReturnPath, require_return_path
 from auth.tokens import TokenIssuer
 
 DEMO_TOKEN_TTL = 3600
-PAGE = """<!doctype html><title>Demo login (dev only)</title><h1>Log in as a demo user</h1>
-<p>Dev environment only: no identity provider is asked.</p>{forms}"""
+PAGE = """<h1>Log in as a demo user</h1>
+<p>Dev environment only: no identity provider is asked. Pick a user to get an access token
+for them.</p>{forms}"""
 FORM = """<form method="post" action="/login/dev"><input type="hidden" name="email"
-value="{email}"><input type="hidden" name="next" value="{next}"><button>{email}</button></form>"""
-SIGNED_IN_PAGE = """<!doctype html><title>Logged in (dev only)</title><h1>Logged in as {email}</h1>
-<p>An access token for one hour; in <a href="/graphql">GraphiQL</a> add the header
-<code>{{"Authorization": "Bearer &lt;token&gt;"}}</code>:</p><pre id="token">{token}</pre>"""
+value="{email}">{next}<button>{email}</button></form>"""
+NEXT = '<input type="hidden" name="next" value="{next}">'
+SIGNED_IN_PAGE = """<h1>Logged in as {email}</h1>
+<p>An access token, valid for one hour:</p><pre id="token">{token}</pre>
+<p>In GraphiQL, put this in the Headers tab:</p><pre id="header">{header}</pre>{open}
+<p>With curl:</p><pre id="curl">{curl}</pre>
+<p>This page is the only place the token is shown; log in again for a new one.</p>"""
+OPEN_GRAPHIQL = """<p><button id="open-graphiql" type="button">Open GraphiQL with this token
+</button></p><script src="/static/graphiql/dev-token.js"></script>"""
+VIEWER_QUERY = "{ viewer { kind roles member { legalName } } }"
 
 
 async def _active_user(session: AsyncSession, email: str) -> User | None:
@@ -42,8 +52,23 @@ async def _active_user(session: AsyncSession, email: str) -> User | None:
     return user if user is not None and user.status is not UserStatus.DEACTIVATED else None
 
 
-def routes(database: Database, tokens: TokenIssuer) -> list[BaseRoute]:
-    """`/login/dev`: GET lists the users, POST (email, next) logs in as one."""
+def _token_page(user: User, token: str, *, base_url: str, graphiql: bool) -> Response:
+    header = json.dumps({"Authorization": f"Bearer {token}"})
+    page = SIGNED_IN_PAGE.format(
+        email=html.escape(user.email),
+        token=html.escape(token),
+        header=html.escape(header),
+        open=OPEN_GRAPHIQL if graphiql else "",
+        curl=html.escape(curl_command(base_url, token, VIEWER_QUERY)),
+    )
+    response = html_page("Logged in (dev only)", page)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def routes(database: Database, tokens: TokenIssuer, *, graphiql: bool) -> list[BaseRoute]:
+    """`/login/dev`: GET lists the users, POST (email, next) logs in as one: to `next`
+    where one is given (an app's /oauth/authorize), else to a page showing a token."""
 
     async def dev_login(request: Request) -> Response:
         form = dict(parse_qsl((await request.body()).decode())) if request.method == "POST" else {}
@@ -55,9 +80,10 @@ def routes(database: Database, tokens: TokenIssuer) -> list[BaseRoute]:
         async with database.session() as session:
             if request.method == "GET":
                 emails = await user_service.active_emails(session)
-                safe = html.escape(next_path, quote=True)
-                forms = "".join(FORM.format(email=html.escape(e), next=safe) for e in emails)
-                return HTMLResponse(PAGE.format(forms=forms))
+                # Only a `next` asked for is carried on: without one, the token page follows.
+                carried = NEXT.format(next=html.escape(next_path)) if wanted_next else ""
+                forms = "".join(FORM.format(email=html.escape(e), next=carried) for e in emails)
+                return html_page("Demo login (dev only)", PAGE.format(forms=forms))
             user = await _active_user(session, form.get("email", ""))
         if user is None:
             return error_response(403, "access_denied", "No active user with this email.")
@@ -65,8 +91,6 @@ def routes(database: Database, tokens: TokenIssuer) -> list[BaseRoute]:
         if wanted_next:
             return response
         token = user_token(tokens, user, ttl=DEMO_TOKEN_TTL)
-        page = HTMLResponse(SIGNED_IN_PAGE.format(email=html.escape(user.email), token=token))
-        page.headers.update({"Cache-Control": "no-store"})
-        return page
+        return _token_page(user, token, base_url=tokens.issuer, graphiql=graphiql)
 
     return [Route("/login/dev", dev_login, methods=["GET", "POST"])]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 
 from alliance.db import Database
 from alliance.identity_providers.secret_box import SecretBox
+from api import graphiql
 from auth.middleware import ViewerUser, unauthorized
 from schema.context import Context
 from schema.cost_limit import THROTTLED
@@ -58,28 +59,26 @@ class AllianceGraphQL(GraphQL[Context, None]):
 class RequireViewer:
     """Anonymous requests get 401 and nothing else, but for the GraphiQL page where enabled.
 
-    The page is static HTML served here, without running any GraphQL; the queries it sends
-    carry a token like any other.
+    The page (api/graphiql.py) is static HTML served here to any browser, without running
+    any GraphQL; the queries it sends carry a token like any other.
     """
 
-    def __init__(self, app: AllianceGraphQL) -> None:
+    def __init__(self, app: AllianceGraphQL, *, graphiql: bool) -> None:
         self.app = app
-        # Read once: strawberry reads the page from disk on every access.
-        self.ide_html = app.graphql_ide_html if app.graphql_ide else None
+        self.graphiql = graphiql
 
     def _is_ide_page(self, scope: Scope) -> bool:
-        if self.ide_html is None or scope["type"] != "http" or scope["method"] != "GET":
+        if not self.graphiql or scope["type"] != "http" or scope["method"] != "GET":
             return False
         return "text/html" in Request(scope).headers.get("accept", "")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        user = scope.get("user")
-        if isinstance(user, ViewerUser):
+        response: Response
+        if self._is_ide_page(scope):
+            response = graphiql.page()
+        elif isinstance(scope.get("user"), ViewerUser):
             await self.app(scope, receive, send)
             return
-        response: Response
-        if self.ide_html is not None and self._is_ide_page(scope):
-            response = HTMLResponse(self.ide_html)
         elif scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 4401})
             return

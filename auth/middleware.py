@@ -59,12 +59,18 @@ class BearerTokenBackend(AuthenticationBackend):
         return AuthCredentials(sorted(viewer.scopes)), ViewerUser(viewer)
 
 
+def _challenge(message: str) -> str:
+    # RFC 6750 §3: error_description holds %x20-21 / %x23-5B / %x5D-7E only.
+    described = "".join(c if " " <= c <= "~" and c not in '"\\' else "?" for c in message)
+    return f'Bearer error="invalid_token", error_description="{described}"'
+
+
 def unauthorized(message: str = "Authentication required.") -> Response:
-    """A 401 that says nothing but why, with the RFC 6750 challenge."""
+    """A 401 that says nothing but why, in the body and in the RFC 6750 challenge."""
     return JSONResponse(
         {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]},
         status_code=401,
-        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        headers={"WWW-Authenticate": _challenge(message)},
     )
 
 

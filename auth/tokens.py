@@ -58,6 +58,12 @@ def _parse_subject(subject: object) -> tuple[PrincipalKind, uuid.UUID]:
     return principal, principal_id
 
 
+def _shown(value: object) -> str:
+    # A claim quoted back to the caller: printable ASCII, short.
+    text = "".join(c if " " <= c <= "~" else "?" for c in str(value))
+    return text if len(text) <= 100 else f"{text[:100]}..."
+
+
 def _parse_scopes(scope: object) -> frozenset[Scope]:
     if not isinstance(scope, str):
         raise InvalidToken("The token has no scope claim.")
@@ -113,6 +119,16 @@ class TokenIssuer:
         if not self.keys.has_kid(kid):
             self.keys.reload_if_stale()
 
+    def _require_issuer(self, issuer: object) -> None:
+        # The issuer is public (discovery); naming it tells a developer whose token minted
+        # for another port or host is refused which setting to align.
+        if issuer != self.issuer:
+            found = "has no issuer" if issuer is None else f"'s issuer is {_shown(issuer)}"
+            raise InvalidToken(
+                f"The token{found} but this service expects {self.issuer}; mint tokens with "
+                "the server's ALLIANCE_ISSUER (or its ALLIANCE_HOST and ALLIANCE_PORT)."
+            )
+
     def verify(self, token: str) -> AccessClaims:
         """The claims of a valid access token of ours, or `InvalidToken` saying why not."""
         self._refresh_keys_for(token)
@@ -122,6 +138,7 @@ class TokenIssuer:
             raise InvalidToken("The token is malformed or its signature is invalid.") from error
         if decoded.header.get("typ", "").lower() not in {TOKEN_TYPE, f"application/{TOKEN_TYPE}"}:
             raise InvalidToken("This is not an access token.")
+        self._require_issuer(decoded.claims.get("iss"))
         registry = jwt.JWTClaimsRegistry(
             leeway=LEEWAY_SECONDS,
             iss={"essential": True, "value": self.issuer},

@@ -13,7 +13,14 @@ from alliance.access import require_scope
 from alliance.audit import service as audit_service
 from alliance.brands.models import Brand
 from alliance.db import utcnow
-from alliance.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
+from alliance.errors import (
+    Conflict,
+    Forbidden,
+    IllegalTransition,
+    InvalidInput,
+    NotFound,
+    RecordRef,
+)
 from alliance.indicators.audience import effective_for
 from alliance.indicators.drafts import (
     IndicatorChanges,
@@ -98,7 +105,8 @@ async def create(
     Its expiry is the writer's (after `now`, within the alliance's longest expiry) or
     the alliance's default for its kind. `now` (default: the clock) is the moment of the
     write. Idempotency: an (owner, external id) that exists already is a `Conflict` on
-    `externalId`; the same match key from another member is a separate indicator.
+    `externalId` naming that indicator; the same match key from another member is a
+    separate indicator.
     """
     owner = require_writer(viewer)
     now = now or utcnow()
@@ -113,7 +121,9 @@ async def create(
         )
         if taken is not None:
             raise Conflict(
-                "You already have an indicator with this external id.", field="externalId"
+                "You already have an indicator with this external id.",
+                field="externalId",
+                existing=RecordRef("Indicator", taken),
             )
     indicator = Indicator(id=uuid.uuid4(), owner_member_id=owner, **fields)
     indicator.brands = await _brands(session, owner, draft.brand_ids)

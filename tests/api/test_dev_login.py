@@ -62,6 +62,20 @@ async def test_the_demo_login_signs_the_browser_in_for_apps(
     assert nobody.status_code == 403
 
 
+async def test_the_user_list_carries_only_a_next_that_was_asked_for(
+    dev_browser: httpx.AsyncClient, world: World
+) -> None:
+    await world.user(await world.member(), Role.ANALYST, email="a@demo.example")
+    # a newcomer opening the page: clicking a user leads to the token page, not to `/`
+    plain = await dev_browser.get("/login/dev")
+    assert 'name="next"' not in plain.text
+    # an app's authorization request sent the browser here: the login returns there
+    for_app = await dev_browser.get("/login/dev", params={"next": "/oauth/authorize?a=1&b=2"})
+    assert '<input type="hidden" name="next" value="/oauth/authorize?a=1&amp;b=2">' in (
+        for_app.text
+    )
+
+
 async def test_without_the_switch_there_is_no_demo_login(api: Api) -> None:
     client = api.client
     assert (await client.get("/login/dev")).status_code == 404

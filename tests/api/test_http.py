@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -55,6 +57,44 @@ async def test_graphiql_page_only_where_enabled(
     assert response.status_code == status
     if graphiql:
         assert "graphiql" in response.text.lower()
+
+
+async def test_graphiql_loads_from_this_service_only(settings: Settings) -> None:
+    dev = Settings(environment=Environment.DEV, keys_dir=settings.keys_dir, graphiql=True)
+    app = create_app(dev, database=Database("sqlite+aiosqlite:///:memory:"))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as client:
+        page = await client.get("/graphql", headers={"Accept": "text/html"})
+        sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+        assets = [await client.get(source) for source in sources if source != "data:,"]
+    assert sources
+    assert all(source.startswith(("/static/graphiql/", "data:")) for source in sources)
+    assert [asset.status_code for asset in assets] == [200] * len(assets)
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("dev_login", [True, False])
+async def test_the_landing_page_needs_no_token_and_names_no_member(
+    settings: Settings, db: Database, world: World, dev_login: bool
+) -> None:
+    await world.member("Visible Nowhere SA")
+    app = create_app(replace(settings, dev_login=dev_login, graphiql=True), database=db)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as client:
+        page = await client.get("/", headers={"Accept": "text/html"})
+        directions = (await client.get("/", headers={"Accept": "application/json"})).json()
+    assert page.status_code == 200
+    assert 'href="/graphql"' in page.text
+    assert ('href="/login/dev"' in page.text) is dev_login
+    assert "Visible Nowhere" not in page.text + str(directions)
+    assert directions["graphql"] == f"{settings.issuer}/graphql"
+    assert directions["devLogin"] == (f"{settings.issuer}/login/dev" if dev_login else None)
+
+
+async def test_without_graphiql_its_assets_are_not_served(api: Api) -> None:
+    assert (await api.client.get("/static/graphiql/graphiql.min.js")).status_code == 404
 
 
 async def test_internal_errors_reach_the_caller_without_details(

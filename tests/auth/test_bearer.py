@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import time
 from typing import Any
 
@@ -14,7 +15,7 @@ from joserfc.jwk import ECKey
 from alliance.users.models import User
 from auth.tokens import TokenIssuer
 from schema.ids import to_global_id
-from sharing import MemberStatus, Role
+from sharing import MemberStatus, PrincipalKind, Role
 from tests.fixtures.graphql import Api
 from tests.fixtures.world import World
 
@@ -222,3 +223,45 @@ async def test_a_suspended_member_cannot_be_read_even_by_its_own_token(
     member = await world.member(status=MemberStatus.SUSPENDED)
     analyst = world.token(await world.user(member, Role.ANALYST))
     await _assert_refused(api, analyst)
+
+
+# What RFC 6750 §3 allows inside error_description="…".
+CHALLENGE = re.compile(
+    r'^Bearer error="invalid_token", error_description="[\x20\x21\x23-\x5B\x5D-\x7E]+"$'
+)
+
+
+async def test_a_token_of_another_issuer_is_refused_naming_the_expected_one(
+    api: Api, world: World, tokens: TokenIssuer
+) -> None:
+    # Given a token minted in another shell, for the default port, with the server's keys
+    user = await world.user(await world.member(), Role.ANALYST)
+    elsewhere = TokenIssuer(
+        tokens.keys, issuer="http://127.0.0.1:8000", audience="alliance-api", ttl=300
+    )
+    token = elsewhere.mint(
+        kind=PrincipalKind.USER, principal_id=user.id, client_id="alliance-cli", scopes=[]
+    )
+    # when it calls this server, then the 401 says which issuer would have been accepted
+    response = await api.post(VIEWER, token=token)
+    assert response.status_code == 401
+    message = response.json()["errors"][0]["message"]
+    assert message == (
+        f"The token's issuer is http://127.0.0.1:8000 but this service expects {tokens.issuer}; "
+        "mint tokens with the server's ALLIANCE_ISSUER (or its ALLIANCE_HOST and ALLIANCE_PORT)."
+    )
+    challenge = response.headers["www-authenticate"]
+    assert CHALLENGE.match(challenge), challenge
+    assert tokens.issuer in challenge
+
+
+async def test_an_issuer_with_quotes_and_line_breaks_cannot_break_the_challenge(
+    api: Api, world: World, tokens: TokenIssuer
+) -> None:
+    user = await world.user(await world.member(), Role.ANALYST)
+    odd = 'x"\r\nSet-Cookie: a=b\\' + "é" * 300
+    response = await api.post(VIEWER, token=_sign(tokens, _claims(tokens, user, iss=odd)))
+    assert response.status_code == 401
+    assert CHALLENGE.match(response.headers["www-authenticate"])
+    assert "set-cookie" not in response.headers
+    assert len(response.json()["errors"][0]["message"]) < 400

@@ -22,7 +22,10 @@ from sharing import Scope
 
 @strawberry.type(description="Why indicatorCreate failed.")
 class IndicatorCreateError(MutationError):
-    pass
+    existing_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="On CONFLICT over externalId: your indicator that already has it.",
+    )
 
 
 @strawberry.input(description="A new indicator of your member.")

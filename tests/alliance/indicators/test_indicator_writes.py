@@ -67,6 +67,26 @@ async def test_external_ids_are_idempotency_keys_per_owner(api: Api, world: Worl
     assert [e["node"]["corroboration"]["members"] for e in seen["indicators"]["edges"]] == [2, 2]
 
 
+async def test_resending_an_external_id_names_the_record_that_holds_it(
+    api: Api, world: World
+) -> None:
+    token = world.token(await world.user(await world.member()))
+    created = await api.query(CREATE, {"v": "first@shop.com", "x": "case-8"}, token=token)
+    existing_id = created["indicatorCreate"]["indicator"]["id"]
+
+    resent = await api.query(
+        """mutation { indicatorCreate(input: {value: {kind: EMAIL, value: "other@shop.com"},
+        externalId: "case-8"}) { errors { code field message existingId } indicator { id } } }""",
+        token=token,
+    )
+
+    error = resent["indicatorCreate"]["errors"][0]
+    assert (error["code"], error["field"]) == ("CONFLICT", "externalId")
+    assert error["existingId"] == existing_id
+    assert existing_id in error["message"]  # for people who select only the message
+    assert await _count(world) == 1
+
+
 async def test_corroboration_counts_match_only_holders_but_never_invisible_ones(
     api: Api, world: World, intel: Intel
 ) -> None:
