@@ -11,11 +11,9 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance import principals as principal_service
-from alliance.principals import CLI_CLIENT_ID, Credential
+from alliance.principals import Credential
 from auth.tokens import AccessClaims, InvalidToken
 from sharing import PrincipalKind, Viewer, scopes_for_roles
-
-__all__ = ["CLI_CLIENT_ID", "credential_of", "viewer_for"]
 
 
 def credential_of(claims: AccessClaims) -> Credential:

@@ -84,10 +84,11 @@ class AllianceAuthorizationServer(AuthorizationServer):
     def query_client(self, client_id: str) -> OAuthClient | None:
         """The client if it may authenticate now (`alliance.principals`), else None."""
         client, standing = system_by_client_id(current_session(), client_id)
-        if client is None:
+        if client is None or not standing.allowed:
             # As much work as checking a wrong secret: the timing does not tell them apart.
             hmac.compare_digest(NO_SECRET_HASH, hash_secret(client_id))
-        return OAuthClient(client) if client is not None and standing.allowed else None
+            return None
+        return OAuthClient(client)
 
     def authenticate_client(self, request: Any, methods: Any, endpoint: str = "token") -> Any:
         """The authenticated client, or `invalid_client` with one description whatever
