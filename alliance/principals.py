@@ -18,11 +18,11 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, false, func, select, true
+from sqlalchemy import ColumnElement, Select, exists, false, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, aliased
 
-from alliance.agreements.models import Agreement
+from alliance.agreements.service import CURRENT_VERSION
 from alliance.clients.models import Client
 from alliance.members.models import Member
 from alliance.oauth.models import RevokedAccessToken
@@ -107,7 +107,7 @@ def standing_query(credential: Credential) -> Select[Any]:
         Member.status.label("member_status"),
         Member.region_code.label("region"),
         Member.accepted_agreement_version.label("accepted_version"),
-        select(func.max(Agreement.version)).scalar_subquery().label("current_version"),
+        CURRENT_VERSION.scalar_subquery().label("current_version"),
         _token_revoked(credential.token_id).label("token_revoked"),
         (_app_registered(credential.client) if is_user else true()).label("app_registered"),
     ]
