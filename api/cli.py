@@ -6,19 +6,21 @@ import asyncio
 import datetime as dt
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 import uvicorn
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance import demo, demo_intel, migrate
+from alliance import principals as principal_service
 from alliance.clients import service as client_service
 from alliance.config import Environment, Settings
 from alliance.db import Database
 from alliance.policies import service as policy_service
+from alliance.principals import CLI_CLIENT_ID, Credential
 from alliance.retention import job as retention_job
 from alliance.users import service as user_service
-from alliance.users.models import UserStatus
 from api.app import create_app
 from api.curl import curl_command
 from auth import keys as key_store
@@ -27,7 +29,7 @@ from auth.keys import KeyRing
 from auth.tokens import TokenIssuer
 from schema.app_schema import build_schema
 from schema.ids import to_global_id
-from sharing import SYSTEM_VIEWER, Role, Scope
+from sharing import SYSTEM_VIEWER, PrincipalKind, Role, Scope
 
 app = typer.Typer(
     help="Alliance: the anti-counterfeiting alliance's data-sharing service.", no_args_is_help=True
@@ -152,23 +154,39 @@ def demo_command() -> None:
     typer.echo("or, for a member system:  .venv/bin/alliance token --client <client id>")
 
 
+def _refuse(message: str) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(1)
+
+
+async def _require_standing(session: AsyncSession, credential: Credential, who: str) -> None:
+    standing = await principal_service.standing(session, credential)
+    if standing.refusal is not None:
+        _refuse(f"No token for {who}: {standing.refusal}")
+
+
 async def mint_token(
     settings: Settings, user: str | None, client: str | None, scopes: list[Scope] | None, ttl: int
 ) -> str:
-    """An access token for the user (by email) or the client (by client id), as the
-    OAuth server would issue it; `typer.BadParameter` for an unknown or inactive one."""
+    """An access token for the user (by email) or the client (by client id), as the OAuth
+    server would issue it; one line on stderr and exit 1 for a principal that may not
+    authenticate (`alliance.principals`, the rule of the bearer check)."""
     tokens = _tokens(settings)
     database = Database(settings.database_url)
     try:
         async with database.session() as session:
             if user is not None:
                 found = await user_service.by_email(session, user)
-                if found is None or found.status is UserStatus.DEACTIVATED:
-                    raise typer.BadParameter(f"No active user {user}.", param_hint="--user")
+                if found is None:
+                    _refuse(f"No user {user}.")
+                person = Credential(PrincipalKind.USER, found.id, client=CLI_CLIENT_ID)
+                await _require_standing(session, person, user)
                 return user_token(tokens, found, requested=scopes, ttl=ttl)
             registered = await client_service.by_client_id(session, client or "")
-            if registered is None or registered.revoked_at is not None:
-                raise typer.BadParameter(f"No active client {client}.", param_hint="--client")
+            if registered is None:
+                _refuse(f"No client {client}.")
+            system = Credential(PrincipalKind.CLIENT, registered.id, client=registered.client_id)
+            await _require_standing(session, system, registered.client_id)
             return client_token(tokens, registered, requested=scopes, ttl=ttl)
     finally:
         await database.dispose()

@@ -16,16 +16,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from alliance import principals as principal_service
 from alliance.db import Database
 from alliance.errors import AllianceError
+from alliance.principals import CLI_CLIENT_ID, Credential
 from alliance.users import service as user_service
-from alliance.users.models import User, UserStatus
+from alliance.users.models import User
 from api.curl import curl_command
 from api.login import error_response, signed_in
 from api.pages import html_page
 from auth.grants import user_token
 from auth.return_paths import InvalidReturnPath, require_return_path
 from auth.tokens import TokenIssuer
+from sharing import PrincipalKind
 
 DEMO_TOKEN_TTL = 3600
 PAGE = """<h1>Log in as a demo user</h1>
@@ -45,11 +48,16 @@ VIEWER_QUERY = "{ viewer { kind roles member { legalName } } }"
 
 
 async def _active_user(session: AsyncSession, email: str) -> User | None:
+    """The user if they may authenticate now (`alliance.principals`), as the token shown
+    and the bearer check then require."""
     try:
         user = await user_service.by_email(session, email)
     except AllianceError:
         return None
-    return user if user is not None and user.status is not UserStatus.DEACTIVATED else None
+    if user is None:
+        return None
+    person = Credential(PrincipalKind.USER, user.id, client=CLI_CLIENT_ID)
+    return user if (await principal_service.standing(session, person)).allowed else None
 
 
 def _token_page(user: User, token: str, *, base_url: str, graphiql: bool) -> Response:

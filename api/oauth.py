@@ -1,8 +1,9 @@
-"""OAuth endpoints: token, authorize, revoke, introspect, and the discovery documents."""
+"""OAuth endpoints: token, authorize, revoke, introspect, metadata and the public keys."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from authlib.oauth2 import OAuth2Error
@@ -14,8 +15,12 @@ from alliance.users.models import User
 from api.limits import TokenRequestLimit
 from auth.keys import KeyRing
 from auth.oauth.grants import active_user
-from auth.oauth.metadata import authorization_server_metadata, openid_configuration
-from auth.oauth.requests import StarletteOAuth2Request, oauth2_request
+from auth.oauth.metadata import authorization_server_metadata
+from auth.oauth.requests import (
+    StarletteOAuth2Request,
+    oauth2_request,
+    require_body_parameters,
+)
 from auth.oauth.server import AllianceAuthorizationServer
 
 SESSION_USER = "user_id"
@@ -29,12 +34,31 @@ def _authorize(
     except OAuth2Error as error:
         response: Response = server.handle_error_response(request, error)
         return response
-    user: User | None = active_user(user_id)
-    client_member = grant.request.client.model.member_id
+    client = grant.request.client.model
+    user: User | None = active_user(user_id, client.id)
+    client_member = client.member_id
     if user is not None and client_member not in (None, user.member_id):
         user = None  # a member's app serves that member's people only
     granted: Response = server.create_authorization_response(request, grant_user=user, grant=grant)
     return granted
+
+
+async def _form_endpoint(
+    server: AllianceAuthorizationServer,
+    request: Request,
+    respond: Callable[[StarletteOAuth2Request], Response],
+    *,
+    limit: TokenRequestLimit | None = None,
+) -> Response:
+    oauth = await oauth2_request(request)
+    if limit is not None and (refused := await limit.refusal(request, oauth)):
+        return refused
+    try:
+        require_body_parameters(oauth)
+    except OAuth2Error as error:
+        invalid: Response = server.handle_error_response(oauth, error)
+        return invalid
+    return await server.respond(lambda: respond(oauth))
 
 
 def routes(
@@ -48,18 +72,15 @@ def routes(
     often the token endpoint may be asked."""
 
     async def token(request: Request) -> Response:
-        oauth = await oauth2_request(request)
-        if refused := await token_limit.refusal(request, oauth):
-            return refused
-        return await server.respond(lambda: server.create_token_response(oauth))
+        return await _form_endpoint(
+            server, request, server.create_token_response, limit=token_limit
+        )
 
     async def revoke(request: Request) -> Response:
-        oauth = await oauth2_request(request)
-        return await server.respond(lambda: server.create_endpoint_response("revocation", oauth))
+        return await _form_endpoint(server, request, server.revocation_response)
 
     async def introspect(request: Request) -> Response:
-        oauth = await oauth2_request(request)
-        return await server.respond(lambda: server.create_endpoint_response("introspection", oauth))
+        return await _form_endpoint(server, request, server.introspection_response)
 
     async def authorize(request: Request) -> Response:
         user_id = request.session.get(SESSION_USER)
@@ -67,13 +88,11 @@ def routes(
             back = f"{request.url.path}?{request.url.query}"
             return RedirectResponse(f"/login?{urlencode({'next': back})}", status_code=302)
         oauth = await oauth2_request(request)
-        return await server.respond(lambda: _authorize(server, oauth, uuid.UUID(user_id)))
+        answer = await server.respond(lambda: _authorize(server, oauth, uuid.UUID(user_id)))
+        return server.with_issuer(answer)
 
     async def metadata(_request: Request) -> JSONResponse:
         return JSONResponse(authorization_server_metadata(issuer))
-
-    async def openid(_request: Request) -> JSONResponse:
-        return JSONResponse(openid_configuration(issuer))
 
     async def jwks(_request: Request) -> JSONResponse:
         keys.reload_if_stale()
@@ -85,6 +104,5 @@ def routes(
         Route("/oauth/revoke", revoke, methods=["POST"]),
         Route("/oauth/introspect", introspect, methods=["POST"]),
         Route("/.well-known/oauth-authorization-server", metadata),
-        Route("/.well-known/openid-configuration", openid),
         Route("/.well-known/jwks.json", jwks),
     ]

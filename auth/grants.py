@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from alliance.clients.models import Client
+from alliance.principals import CLI_CLIENT_ID
 from alliance.users.models import User
-from auth.principals import CLI_CLIENT_ID
 from auth.tokens import TokenIssuer
 from sharing import PrincipalKind, Scope, scopes_for_roles
 

@@ -1,96 +1,46 @@
 """From verified token claims to a `Viewer`, checked against the database on every request.
 
-Status lives in the database, not in the token: a suspended member, a deactivated user or
-a revoked client is refused at its next request, on every instance.
+Status lives in the database, not in the token: a suspended member, a deactivated user, a
+revoked client or app, or a revoked token is refused at its next request, on every
+instance. Who may still authenticate is decided in one place, `alliance.principals`, which
+the OAuth server, the command line and the demo login use too.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alliance.agreements import service as agreement_service
-from alliance.clients.models import Client
-from alliance.members.models import Member
-from alliance.oauth.models import RevokedAccessToken
-from alliance.users.models import User, UserStatus
+from alliance import principals as principal_service
+from alliance.principals import Credential
 from auth.tokens import AccessClaims, InvalidToken
-from sharing import (
-    MEMBER_STATUSES_THAT_AUTHENTICATE,
-    MemberStatus,
-    PrincipalKind,
-    Role,
-    Scope,
-    Viewer,
-    scopes_for_roles,
-)
-
-CLI_CLIENT_ID = "alliance-cli"  # tokens minted by the operator's command line
+from sharing import PrincipalKind, Viewer, scopes_for_roles
 
 
-async def _member_facts(
-    session: AsyncSession, member: Member | None
-) -> tuple[MemberStatus | None, bool]:
-    if member is None:
-        return None, False
-    if member.status not in MEMBER_STATUSES_THAT_AUTHENTICATE:
-        raise InvalidToken("The member of this token is not active.")
-    current = await agreement_service.current_version(session)
-    return member.status, current is not None and member.accepted_agreement_version == current
-
-
-async def _require_app_active(session: AsyncSession, claims: AccessClaims) -> None:
-    # A person's token issued to an app dies with the app's registration.
-    if claims.client_id == CLI_CLIENT_ID:
-        return
-    client = await session.scalar(select(Client).where(Client.client_id == claims.client_id))
-    if client is None or client.revoked_at is not None:
-        raise InvalidToken("The client of this token is not active.")
-
-
-async def _user_viewer(session: AsyncSession, claims: AccessClaims) -> Viewer:
-    user = await session.get(User, claims.principal_id)
-    if user is None or user.status is UserStatus.DEACTIVATED:
-        raise InvalidToken("The user of this token is not active.")
-    await _require_app_active(session, claims)
-    member = await session.get(Member, user.member_id) if user.member_id else None
-    status, agreed = await _member_facts(session, member)
-    roles = frozenset(Role(r) for r in user.roles)
-    return Viewer(
-        kind=PrincipalKind.USER,
-        principal_id=user.id,
-        member_id=user.member_id,
-        region=member.region_code if member else None,
-        roles=roles,
-        scopes=claims.scopes & scopes_for_roles(roles),
-        member_status=status,
-        agreed=agreed,
-    )
-
-
-async def _client_viewer(session: AsyncSession, claims: AccessClaims) -> Viewer:
-    client = await session.get(Client, claims.principal_id)
-    if client is None or client.revoked_at is not None or client.client_id != claims.client_id:
-        raise InvalidToken("The client of this token is not active.")
-    member = await session.get(Member, client.member_id) if client.member_id else None
-    status, agreed = await _member_facts(session, member)
-    return Viewer(
-        kind=PrincipalKind.CLIENT,
-        principal_id=client.id,
-        member_id=client.member_id,
-        region=member.region_code if member else None,
-        roles=frozenset(),
-        scopes=claims.scopes & frozenset(Scope(s) for s in client.scopes),
-        member_status=status,
-        agreed=agreed,
+def credential_of(claims: AccessClaims) -> Credential:
+    """What an access token names, as the principal rule reads it."""
+    return Credential(
+        kind=claims.kind,
+        principal_id=claims.principal_id,
+        client=claims.client_id,
+        token_id=claims.token_id,
     )
 
 
 async def viewer_for(session: AsyncSession, claims: AccessClaims) -> Viewer:
     """The viewer a valid token stands for, or `InvalidToken` if it was revoked or its
-    principal is not active."""
-    if await session.get(RevokedAccessToken, claims.token_id) is not None:
-        raise InvalidToken("This token was revoked.")
-    if claims.kind is PrincipalKind.USER:
-        return await _user_viewer(session, claims)
-    return await _client_viewer(session, claims)
+    principal may no longer authenticate (one statement)."""
+    standing = await principal_service.standing(session, credential_of(claims))
+    if standing.refusal is not None:
+        raise InvalidToken(standing.refusal.value)
+    is_user = claims.kind is PrincipalKind.USER
+    allowed = scopes_for_roles(standing.roles) if is_user else standing.client_scopes
+    return Viewer(
+        kind=PrincipalKind.USER if is_user else PrincipalKind.CLIENT,
+        principal_id=claims.principal_id,
+        member_id=standing.member_id,
+        region=standing.region,
+        roles=standing.roles,
+        scopes=claims.scopes & allowed,
+        member_status=standing.member_status,
+        agreed=standing.agreed,
+    )

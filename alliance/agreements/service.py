@@ -12,10 +12,13 @@ from alliance.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
 from alliance.members.models import Member
 from sharing import MEMBER_STATUSES_THAT_AUTHENTICATE, Scope, Viewer
 
+# The current version is the highest published (also read by `alliance.principals`).
+CURRENT_VERSION = select(func.max(Agreement.version))
+
 
 async def current_version(session: AsyncSession) -> int | None:
     """The version members must have accepted to read others' data; None before any."""
-    return await session.scalar(select(func.max(Agreement.version)))
+    return await session.scalar(CURRENT_VERSION)
 
 
 async def current(session: AsyncSession) -> Agreement | None:

@@ -1,5 +1,8 @@
 """Authorization codes, refresh-token families and revoked access tokens.
 
+Whether a principal may still authenticate is not decided here but in
+`alliance.principals`, for every path alike.
+
 These functions take a synchronous `Session`: the authorization server (authlib) is
 synchronous and runs inside `AsyncSession.run_sync` (docs/auth.md explains why).
 Every lookup takes the presented secret, never its hash.
@@ -16,10 +19,7 @@ from sqlalchemy import Delete, delete, select, update
 from sqlalchemy.orm import Session
 
 from alliance.db import utcnow
-from alliance.members.models import Member
 from alliance.oauth.models import AuthorizationCode, RefreshToken, RevokedAccessToken
-from alliance.users.models import User, UserStatus
-from sharing import MEMBER_STATUSES_THAT_AUTHENTICATE
 
 CODE_TTL = dt.timedelta(minutes=2)
 KEEP_EXPIRED = dt.timedelta(days=1)
@@ -146,27 +146,3 @@ def revoke_access_token(session: Session, token_id: str, expires_at: dt.datetime
     if session.get(RevokedAccessToken, token_id) is None:
         session.add(RevokedAccessToken(token_id=token_id, expires_at=expires_at))
         session.flush()
-
-
-def is_access_token_revoked(session: Session, token_id: str) -> bool:
-    """Whether the access token `token_id` was revoked (RFC 7009) before it expired."""
-    return session.get(RevokedAccessToken, token_id) is not None
-
-
-def is_user_active(session: Session, user_id: uuid.UUID) -> bool:
-    """Whether this person may get tokens: not deactivated, member neither suspended nor gone."""
-    user = session.get(User, user_id)
-    if user is None or user.status is UserStatus.DEACTIVATED:
-        return False
-    if user.member_id is None:
-        return True
-    member = session.get(Member, user.member_id)
-    return member is not None and member.status in MEMBER_STATUSES_THAT_AUTHENTICATE
-
-
-def is_member_active(session: Session, member_id: uuid.UUID | None) -> bool:
-    """Whether a member's systems may get tokens (the secretariat, None, always may)."""
-    if member_id is None:
-        return True
-    member = session.get(Member, member_id)
-    return member is not None and member.status in MEMBER_STATUSES_THAT_AUTHENTICATE

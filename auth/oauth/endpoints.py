@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc7009 import RevocationEndpoint as BaseRevocationEndpoint
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint as BaseIntrospectionEndpoint
 
@@ -15,12 +17,34 @@ from auth.oauth.records import AccessRecord, RefreshRecord, find_token
 from sharing import Scope
 
 Record = AccessRecord | RefreshRecord
+TOKEN_TYPES = ("access_token", "refresh_token")
+
+
+class UnsupportedTokenTypeError(OAuth2Error):
+    """An unknown `token_type_hint` (RFC 7009 §2.2.1): a 400 like every error response
+    of RFC 6749 §5.2 — authlib's own answers 401, which tells a client that authenticated
+    correctly to authenticate again."""
+
+    error = "unsupported_token_type"
+    status_code = 400
+
+
+def check_token_params(request: Any) -> None:
+    """A `token` to look for, and a hint, if any, that names a kind of token we issue."""
+    if not request.form.get("token"):
+        raise InvalidRequestError("Missing 'token'.")
+    hint = request.form.get("token_type_hint")
+    if hint and hint not in TOKEN_TYPES:
+        raise UnsupportedTokenTypeError(f"'token_type_hint' is one of: {', '.join(TOKEN_TYPES)}.")
 
 
 class RevocationEndpoint(BaseRevocationEndpoint):
     """A client revokes its own tokens; a revoked access token fails everywhere at once."""
 
     CLIENT_AUTH_METHODS = ANY_CLIENT
+
+    def check_params(self, request: Any, client: OAuthClient) -> None:
+        check_token_params(request)
 
     def query_token(self, token_string: str, token_type_hint: str | None) -> Record | None:
         return find_token(self.server.tokens, token_string, token_type_hint)
@@ -38,6 +62,9 @@ class IntrospectionEndpoint(BaseIntrospectionEndpoint):
     """A confidential client introspects its own tokens; secretariat admin clients any."""
 
     CLIENT_AUTH_METHODS = CONFIDENTIAL
+
+    def check_params(self, request: Any, client: OAuthClient) -> None:
+        check_token_params(request)
 
     def query_token(self, token_string: str, token_type_hint: str | None) -> Record | None:
         return find_token(self.server.tokens, token_string, token_type_hint)

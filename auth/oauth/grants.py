@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from authlib.oauth2.rfc6749 import InvalidRequestError, grants
@@ -9,9 +10,11 @@ from authlib.oauth2.rfc7636 import CodeChallenge
 
 from alliance.db import utcnow
 from alliance.oauth import service as oauth_service
+from alliance.principals import Credential, standing_sync
 from alliance.users.models import User
 from auth.oauth.context import current_session
 from auth.oauth.records import CodeRecord, RefreshRecord
+from sharing import PrincipalKind
 
 CONFIDENTIAL = ["client_secret_basic", "client_secret_post"]
 ANY_CLIENT = [*CONFIDENTIAL, "none"]
@@ -37,10 +40,12 @@ class S256CodeChallenge(CodeChallenge):
         super().validate_code_verifier(grant, result)
 
 
-def active_user(user_id: Any) -> User | None:
-    """The user if they may get tokens now (see `is_user_active`), else None."""
+def active_user(user_id: uuid.UUID, app: uuid.UUID) -> User | None:
+    """The user if they may get tokens for the app (client row id) now, else None
+    (`alliance.principals`: the same rule as the bearer check)."""
     session = current_session()
-    return session.get(User, user_id) if oauth_service.is_user_active(session, user_id) else None
+    person = Credential(kind=PrincipalKind.USER, principal_id=user_id, client=app)
+    return session.get(User, user_id) if standing_sync(session, person).allowed else None
 
 
 class ClientCredentialsGrant(grants.ClientCredentialsGrant):
@@ -71,7 +76,8 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         oauth_service.mark_code_used(current_session(), authorization_code.row)
 
     def authenticate_user(self, authorization_code: CodeRecord) -> User | None:
-        return active_user(authorization_code.row.user_id)
+        code = authorization_code.row
+        return active_user(code.user_id, code.client_id)
 
 
 class RefreshTokenGrant(grants.RefreshTokenGrant):
@@ -81,15 +87,13 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
     INCLUDE_NEW_REFRESH_TOKEN = True
 
     def authenticate_refresh_token(self, refresh_token: str) -> RefreshRecord | None:
-        # A deactivated or suspended person's refresh token is invalid (invalid_grant).
-        session = current_session()
-        row = oauth_service.usable_refresh_token(session, refresh_token)
-        if row is None or not oauth_service.is_user_active(session, row.user_id):
-            return None
-        return RefreshRecord(row)
+        # A refresh token of a person who may no longer authenticate is invalid_grant.
+        row = oauth_service.usable_refresh_token(current_session(), refresh_token)
+        record = RefreshRecord(row) if row is not None else None
+        return None if record is None or record.is_revoked() else record
 
     def authenticate_user(self, refresh_token: RefreshRecord) -> User | None:
-        return active_user(refresh_token.row.user_id)
+        return active_user(refresh_token.row.user_id, refresh_token.row.client_id)
 
     def revoke_old_credential(self, refresh_token: RefreshRecord) -> None:
         refresh_token.row.used_at = utcnow()

@@ -1,4 +1,10 @@
-"""Discovery documents: RFC 8414 metadata and its OpenID Connect twin."""
+"""The discovery document: RFC 8414 authorization server metadata.
+
+There is no OpenID Connect discovery document: this server issues no ID tokens and has no
+userinfo endpoint (people's identities come from their members' providers), so OpenID
+Connect Discovery's required `id_token_signing_alg_values_supported` would be a promise
+we do not keep (docs/auth.md).
+"""
 
 from __future__ import annotations
 
@@ -25,18 +31,5 @@ def authorization_server_metadata(issuer: str) -> dict[str, Any]:
         "token_endpoint_auth_methods_supported": auth_methods,
         "revocation_endpoint_auth_methods_supported": auth_methods,
         "introspection_endpoint_auth_methods_supported": auth_methods[:2],
-        "authorization_response_iss_parameter_supported": False,
-    }
-
-
-def openid_configuration(issuer: str) -> dict[str, Any]:
-    """The same metadata at the OpenID discovery path, with the fields OIDC requires.
-
-    Access tokens are what we issue; people's identities come from their members'
-    providers, so no ID tokens are issued here (docs/auth.md).
-    """
-    return {
-        **authorization_server_metadata(issuer),
-        "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["ES256"],
+        "authorization_response_iss_parameter_supported": True,
     }

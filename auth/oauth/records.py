@@ -1,9 +1,13 @@
-"""Stored credentials as authlib's token and code interfaces see them."""
+"""Stored credentials as authlib's token and code interfaces see them.
+
+A token is revoked, for introspection as for the API, when `alliance.principals` refuses
+its principal: the same rule as the bearer check.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, TokenMixin
@@ -11,8 +15,10 @@ from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, TokenMixin
 from alliance.clients.models import Client
 from alliance.oauth import service as oauth_service
 from alliance.oauth.models import AuthorizationCode, RefreshToken
+from alliance.principals import Credential, standing_sync
 from auth.oauth.clients import OAuthClient
 from auth.oauth.context import current_session
+from auth.principals import credential_of
 from auth.tokens import AccessClaims, InvalidToken, TokenIssuer
 from sharing import PrincipalKind
 
@@ -50,7 +56,8 @@ class RefreshRecord(TokenMixin):
         row = self.row
         if row.revoked_at is not None or row.used_at is not None:
             return True
-        return not oauth_service.is_user_active(current_session(), row.user_id)
+        person = Credential(kind=PrincipalKind.USER, principal_id=row.user_id, client=row.client_id)
+        return not standing_sync(current_session(), person).allowed
 
     def introspection(self) -> dict[str, Any]:
         client = current_session().get(Client, self.row.client_id)
@@ -81,15 +88,7 @@ class AccessRecord(TokenMixin):
         return oauth_service.is_expired(self.claims.expires_at)
 
     def is_revoked(self) -> bool:
-        session = current_session()
-        if oauth_service.is_access_token_revoked(session, self.claims.token_id):
-            return True
-        if self.claims.kind is PrincipalKind.USER:
-            return not oauth_service.is_user_active(session, self.claims.principal_id)
-        client = session.get(Client, self.claims.principal_id)
-        if client is None or client.revoked_at is not None:
-            return True
-        return not oauth_service.is_member_active(session, client.member_id)
+        return not standing_sync(current_session(), credential_of(self.claims)).allowed
 
     def introspection(self) -> dict[str, Any]:
         return {
@@ -104,13 +103,33 @@ class AccessRecord(TokenMixin):
         }
 
 
+def _access_token(issuer: TokenIssuer, token: str) -> AccessRecord | None:
+    try:
+        return AccessRecord(issuer.verify(token), issuer)
+    except InvalidToken:  # not one of our access tokens: it may still be a refresh token
+        return None
+
+
+def _refresh_token(issuer: TokenIssuer, token: str) -> RefreshRecord | None:
+    row = oauth_service.find_refresh_token(current_session(), token)
+    return RefreshRecord(row) if row is not None else None
+
+
 def find_token(
     issuer: TokenIssuer, token: str, hint: str | None
 ) -> AccessRecord | RefreshRecord | None:
-    """The access token (a valid JWT of ours) or stored refresh token `token` is."""
-    if hint != "refresh_token":
-        # Not one of our access tokens: it may still be a refresh token.
-        with contextlib.suppress(InvalidToken):
-            return AccessRecord(issuer.verify(token), issuer)
-    row = oauth_service.find_refresh_token(current_session(), token)
-    return RefreshRecord(row) if row is not None else None
+    """The access token (a valid JWT of ours) or stored refresh token `token` is.
+
+    Both kinds are searched whatever the hint: it only says which to try first
+    (RFC 7009 §2.1, RFC 7662 §2.1), so a wrong hint neither spares a token from
+    revocation nor hides an active one.
+    """
+    finders: list[Callable[[TokenIssuer, str], AccessRecord | RefreshRecord | None]]
+    finders = [_access_token, _refresh_token]
+    if hint == "refresh_token":
+        finders.reverse()
+    for find in finders:
+        record = find(issuer, token)
+        if record is not None:
+            return record
+    return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from urllib.parse import parse_qsl
 
-from authlib.oauth2.rfc6749 import OAuth2Payload, OAuth2Request
+from authlib.oauth2.rfc6749 import InvalidRequestError, OAuth2Payload, OAuth2Request
 from starlette.datastructures import Headers
 from starlette.requests import Request
 
@@ -84,3 +84,15 @@ async def oauth2_request(request: Request) -> StarletteOAuth2Request:
         query=list(request.query_params.multi_items()),
         form=form,
     )
+
+
+def require_body_parameters(request: StarletteOAuth2Request) -> None:
+    """The parameters of a token, revocation or introspection request come in the form
+    body, each at most once (RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1), else
+    `InvalidRequestError`. A query string ends up in logs and caches, and a repeated
+    parameter lets two parsers disagree about which value counts."""
+    if request.args:
+        raise InvalidRequestError("Send the parameters in the form body, not the query string.")
+    repeated = sorted(name for name, values in request.payload.datalist.items() if len(values) > 1)
+    if repeated:
+        raise InvalidRequestError(f"'{repeated[0]}' is sent more than once.")

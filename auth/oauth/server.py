@@ -10,16 +10,24 @@ reuse must stay revoked).
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from authlib.oauth2.rfc6749 import AuthorizationServer, InvalidScopeError, JsonRequest
+from authlib.common.urls import add_params_to_uri
+from authlib.oauth2.rfc6749 import (
+    AuthorizationServer,
+    InvalidClientError,
+    InvalidScopeError,
+    JsonRequest,
+)
 from sqlalchemy.orm import Session
 from starlette.responses import JSONResponse, Response
 
-from alliance.clients.service import by_client_id_sync
+from alliance.clients.service import hash_secret
 from alliance.db import Database, utcnow
 from alliance.oauth import service as oauth_service
+from alliance.principals import system_by_client_id
 from alliance.users.models import User
 from auth.grants import granted_scopes
 from auth.oauth.clients import OAuthClient
@@ -36,6 +44,7 @@ from auth.tokens import TokenIssuer
 from sharing import PrincipalKind, Scope, scopes_for_roles
 
 KNOWN_SCOPES = frozenset(s.value for s in Scope)
+NO_SECRET_HASH = "0" * 64  # what an unknown client's secret is compared with
 
 
 def _scopes(scope: str | None) -> list[Scope] | None:
@@ -73,14 +82,26 @@ class AllianceAuthorizationServer(AuthorizationServer):
     # -- authlib's hooks -----------------------------------------------------
 
     def query_client(self, client_id: str) -> OAuthClient | None:
-        """An active client of an active member (a revoked client cannot authenticate)."""
-        session = current_session()
-        client = by_client_id_sync(session, client_id)
-        if client is None or client.revoked_at is not None:
-            return None
-        if not oauth_service.is_member_active(session, client.member_id):
+        """The client if it may authenticate now (`alliance.principals`), else None."""
+        client, standing = system_by_client_id(current_session(), client_id)
+        if client is None or not standing.allowed:
+            # As much work as checking a wrong secret: the timing does not tell them apart.
+            hmac.compare_digest(NO_SECRET_HASH, hash_secret(client_id))
             return None
         return OAuthClient(client)
+
+    def authenticate_client(self, request: Any, methods: Any, endpoint: str = "token") -> Any:
+        """The authenticated client, or `invalid_client` with one description whatever
+        failed — unknown id, wrong secret, revoked client, shut-out member — so that the
+        answer does not tell which client ids exist. 401 when the client tried HTTP Basic
+        (RFC 6749 §5.2), 400 otherwise."""
+        try:
+            return super().authenticate_client(request, methods, endpoint)
+        except InvalidClientError as error:
+            basic = "authorization" in request.headers
+            raise InvalidClientError(
+                description="Client authentication failed.", status_code=401 if basic else 400
+            ) from error
 
     def save_token(self, token: dict[str, Any], request: Any) -> None:
         """Remember a refresh token in its family (a new family for a new code)."""
@@ -133,6 +154,24 @@ class AllianceAuthorizationServer(AuthorizationServer):
         if include_refresh_token:
             token["refresh_token"] = oauth_service.new_secret()
         return token
+
+    def revocation_response(self, request: StarletteOAuth2Request) -> Response:
+        """The answer of the revocation endpoint (RFC 7009)."""
+        response: Response = self.create_endpoint_response("revocation", request)
+        return response
+
+    def introspection_response(self, request: StarletteOAuth2Request) -> Response:
+        """The answer of the introspection endpoint (RFC 7662)."""
+        response: Response = self.create_endpoint_response("introspection", request)
+        return response
+
+    def with_issuer(self, response: Response) -> Response:
+        """An authorization response, success or error, naming this server in `iss`
+        (RFC 9207), so that an app using several servers can tell whose code it got."""
+        location = response.headers.get("location")
+        if location:
+            response.headers["location"] = add_params_to_uri(location, {"iss": self.tokens.issuer})
+        return response
 
     # -- the framework integration -------------------------------------------
 

@@ -12,7 +12,7 @@ import pytest
 from alliance.config import Settings
 from alliance.db import Database
 from api.app import create_app
-from sharing import Role
+from sharing import MemberStatus, Role
 from tests.fixtures.graphql import Api
 from tests.fixtures.world import World
 
@@ -80,3 +80,14 @@ async def test_without_the_switch_there_is_no_demo_login(api: Api) -> None:
     client = api.client
     assert (await client.get("/login/dev")).status_code == 404
     assert (await client.post("/login/dev", data={"email": "a@b.example"})).status_code == 404
+
+
+@pytest.mark.parametrize("status", [MemberStatus.SUSPENDED, MemberStatus.OFFBOARDED])
+async def test_no_demo_login_for_a_person_whose_member_cannot_authenticate(
+    dev_browser: httpx.AsyncClient, world: World, status: MemberStatus
+) -> None:
+    admin = await world.admin_of(await world.member(status=status))
+    refused = await dev_browser.post("/login/dev", data={"email": admin.email})
+    assert refused.status_code == 403
+    assert 'id="token"' not in refused.text
+    assert "alliance_session" not in refused.cookies

@@ -33,7 +33,7 @@ async def test_a_person_logs_in_at_their_provider_and_the_app_gets_our_tokens(
         assert 'name="domain"' in form.text  # where do you work? (email domain)
         redirect = await federated.code_for(browser, verifier)
     assert redirect.startswith(APP_REDIRECT + "?")
-    assert set(query_of(redirect)) == {"code", "state"}
+    assert set(query_of(redirect)) == {"code", "state", "iss"}
 
     async with federated.app_client() as app:
         token = await app.fetch_token(
@@ -132,4 +132,4 @@ async def test_the_secretariat_logs_in_at_its_own_provider(federated: Federated)
         signed_in = await browser.get(callback)
         assert signed_in.headers["location"] == path
         redirect = (await browser.get(path)).headers["location"]
-    assert set(query_of(redirect)) == {"code", "state"}
+    assert set(query_of(redirect)) == {"code", "state", "iss"}
