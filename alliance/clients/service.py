@@ -9,7 +9,6 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
 from alliance.access import Act, may_act_for
 from alliance.audit import service as audit_service
@@ -152,13 +151,6 @@ async def by_client_id(session: AsyncSession, client_id: str) -> Client | None:
     if not client_id:
         raise NotFound("client", field="clientId")
     return await session.scalar(select(Client).where(Client.client_id == client_id))
-
-
-def by_client_id_sync(session: Session, client_id: str) -> Client | None:
-    """`by_client_id` for the synchronous authorization server; None for an empty id."""
-    if not client_id:
-        return None
-    return session.scalar(select(Client).where(Client.client_id == client_id))
 
 
 async def visible_by_ids(
