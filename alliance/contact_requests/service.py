@@ -5,7 +5,9 @@ matched (by value, MATCH_ONLY included): one request per owner, about one of its
 records. The sender never learns who the owner is from sending; the owner's member sees
 the sender's name (the sender chose to reach out) and decides whether to answer. Only an
 acceptance reveals the owner to the sender. A record the sender cannot reach is
-`NotFound`, exactly like a missing one.
+`NotFound`, exactly like a missing one; so is a record whose owner has left the alliance
+(nobody is left to answer). What a member that left sent or received is read as
+alliance/members/departures.py says.
 """
 
 from __future__ import annotations
@@ -56,10 +58,15 @@ async def _reachable(
     by_id: uuid.UUID | None,
     key: tuple[IndicatorKind, str] | None,
 ) -> list[Reached]:
-    """One record per other owner (its first by id), among those the viewer reaches."""
+    """One record per other owner (its first by id), among those the viewer reaches; a
+    member that has left is reached by nobody (nobody is left to answer)."""
     query = select(
         Indicator.id, Indicator.owner_member_id, Indicator.kind, Indicator.match_key
-    ).where(shown(viewer), Indicator.owner_member_id != member)
+    ).where(
+        shown(viewer),
+        Indicator.owner_member_id != member,
+        ~has_left(Indicator.owner_member_id),
+    )
     if by_id is not None:  # an id: the record must be listable (ids come from lists)
         query = query.where(Indicator.id == by_id)
     elif key is not None:  # a value: every level, MATCH_ONLY included, as `match` answers

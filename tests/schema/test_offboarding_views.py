@@ -241,3 +241,7 @@ async def test_retain_names_a_former_member_in_contact_requests(
     for response in (inbox, outbox):
         _leaves_no_trace(response, scene)
         assert "@member.example" not in response.text
+    # and a new request to the former member is refused like one to a missing record:
+    # nobody is left to answer it
+    again = await api.query(SEND, {"id": scene.leavers_record}, token=scene.stayer_token)
+    assert again["contactRequestSend"]["errors"] == [{"code": "NOT_FOUND"}]
