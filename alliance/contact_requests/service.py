@@ -171,8 +171,8 @@ class VisibleContactRequest:
     """A request as its sender or its recipient sees it.
 
     `received`: sent to the viewer's member. `sender_name` is shown to the recipient
-    only; `owner_name` and `contact_email` to the sender only, once accepted. A member
-    that has left is named "a former member" and gives no contact address.
+    only; `owner_name` to the sender only, once accepted. A member that has left is
+    named "a former member"; an owner that has left gives no `contact_email`.
     """
 
     request: ContactRequest
@@ -216,7 +216,9 @@ def _visible(row: Any, received: bool) -> VisibleContactRequest:
         match_key=request.match_key,
         sender_name=row.name if received else None,
         owner_name=row.name if shows_owner else None,
-        contact_email=request.contact_email if shows_owner and not row.left else None,
+        # Set once accepted: the recipient's own user, or for the sender, whom to write
+        # to; nobody to write to once the owner has left.
+        contact_email=None if row.left and not received else request.contact_email,
     )
 
 
