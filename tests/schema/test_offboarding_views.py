@@ -245,3 +245,60 @@ async def test_retain_names_a_former_member_in_contact_requests(
     # nobody is left to answer it
     again = await api.query(SEND, {"id": scene.leavers_record}, token=scene.stayer_token)
     assert again["contactRequestSend"]["errors"] == [{"code": "NOT_FOUND"}]
+
+
+OWNER = "owner { id name region label }"
+PATHS = {
+    "indicators": f"{{ indicators(first: 100) {{ edges {{ node {{ id {OWNER} }} }} }} }}",
+    "node": f"query($id: ID!) {{ node(id: $id) {{ ... on Indicator {{ id {OWNER} }} }} }}",
+    "match": f"""query($v: String!) {{ match(values: [{{kind: EMAIL, value: $v}}]) {{
+      indicators {{ id {OWNER} }} }} }}""",
+    "similarImages": f"""query($pdq: String!) {{ similarImages(pdq: $pdq, quality: 90) {{
+      indicator {{ id {OWNER} }} }} }}""",
+    "infringerNetwork": f"""query($start: ID!) {{ infringerNetwork(id: $start) {{
+      indicators {{ id {OWNER} }} links {{ source {{ id {OWNER} }} target {{ id {OWNER} }} }}
+    }} }}""",
+}
+PDQ = "f" * 32 + "0" * 32
+
+
+def _owners(data: Any) -> list[dict[str, Any]]:
+    """Every `owner` object anywhere in a response."""
+    if isinstance(data, dict):
+        found = [data["owner"]] if "owner" in data else []
+        return found + [o for value in data.values() for o in _owners(value)]
+    if isinstance(data, list):
+        return [o for item in data for o in _owners(item)]
+    return []
+
+
+async def test_retain_attributes_the_former_members_records_on_every_output_path(
+    api: Api, world: World, intel: Intel
+) -> None:
+    # given B's records, one ANONYMOUS image and one FULL email that A linked to its own
+    scene = await _scene(api, world, intel)
+    image = await intel.image(scene.leaver, PDQ, "alliance=ANONYMOUS")
+    linked = await api.query(
+        LINK, {"s": scene.record, "t": scene.leavers_record}, token=scene.stayer_token
+    )
+    assert linked["linkCreate"]["errors"] == []
+
+    # when B is offboarded with RETAIN
+    await _offboard(api, scene, "RETAIN")
+
+    # then every path that shows one of B's records shows "a former member" and nothing else
+    variables = {
+        "id": to_global_id("Indicator", image.id),
+        "v": "seller@fake-bags.com",
+        "pdq": PDQ,
+        "start": scene.record,
+    }
+    former = {"id": None, "name": None, "region": None, "label": "a former member"}
+    for path, query in PATHS.items():
+        wanted = {k: v for k, v in variables.items() if f"${k}:" in query}
+        response = await api.post(query, wanted, token=scene.stayer_token)
+        assert "errors" not in response.json(), (path, response.text)
+        theirs = [o for o in _owners(response.json()["data"]) if o["label"] != "Staying Brand Ltd"]
+        assert theirs, path
+        assert all(owner == former for owner in theirs), (path, theirs)
+        _leaves_no_trace(response, scene)
