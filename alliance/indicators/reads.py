@@ -92,6 +92,13 @@ def visible_owner_region() -> ColumnElement[str | None]:
     return case((has_left(Indicator.owner_member_id), None), else_=Member.region_code)
 
 
+def owner_in_region(region: str) -> ColumnElement[bool]:
+    """Records whose visible owner region is `region` (`visible_owner_region() == region`,
+    written so that the planner may use the region column). The statement joins `Member`
+    on the owner."""
+    return and_(Member.region_code == region, ~has_left(Indicator.owner_member_id))
+
+
 def visible_select(viewer: Viewer) -> Select[Any]:
     """Indicators with the owner columns the viewer may see; filter and order it further."""
     named = owner_named(viewer)
