@@ -5,15 +5,18 @@ matched (by value, MATCH_ONLY included): one request per owner, about one of its
 records. The sender never learns who the owner is from sending; the owner's member sees
 the sender's name (the sender chose to reach out) and decides whether to answer. Only an
 acceptance reveals the owner to the sender. A record the sender cannot reach is
-`NotFound`, exactly like a missing one.
+`NotFound`, exactly like a missing one; so is a record whose owner has left the alliance
+(nobody is left to answer). What a member that left sent or received is read as
+alliance/members/departures.py says.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import uuid
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.audit import service as audit_service
@@ -25,6 +28,7 @@ from alliance.indicators.models import Indicator
 from alliance.indicators.normalize import IndicatorValue, normalize
 from alliance.indicators.reads import shown
 from alliance.indicators.service import require_writer
+from alliance.members.departures import FORMER_MEMBER, has_left, has_withdrawn
 from alliance.members.models import Member
 from alliance.users.models import User
 from sharing import Viewer
@@ -54,10 +58,15 @@ async def _reachable(
     by_id: uuid.UUID | None,
     key: tuple[IndicatorKind, str] | None,
 ) -> list[Reached]:
-    """One record per other owner (its first by id), among those the viewer reaches."""
+    """One record per other owner (its first by id), among those the viewer reaches; a
+    member that has left is reached by nobody (nobody is left to answer)."""
     query = select(
         Indicator.id, Indicator.owner_member_id, Indicator.kind, Indicator.match_key
-    ).where(shown(viewer), Indicator.owner_member_id != member)
+    ).where(
+        shown(viewer),
+        Indicator.owner_member_id != member,
+        ~has_left(Indicator.owner_member_id),
+    )
     if by_id is not None:  # an id: the record must be listable (ids come from lists)
         query = query.where(Indicator.id == by_id)
     elif key is not None:  # a value: every level, MATCH_ONLY included, as `match` answers
@@ -134,7 +143,11 @@ async def answer(
     text = require_message(message)
     request = await session.scalar(
         select(ContactRequest)
-        .where(ContactRequest.id == request_id, ContactRequest.owner_member_id == member)
+        .where(
+            ContactRequest.id == request_id,
+            ContactRequest.owner_member_id == member,
+            ~has_withdrawn(ContactRequest.sender_member_id),
+        )
         .with_for_update()
     )
     if request is None:
@@ -158,7 +171,8 @@ class VisibleContactRequest:
     """A request as its sender or its recipient sees it.
 
     `received`: sent to the viewer's member. `sender_name` is shown to the recipient
-    only; `owner_name` to the sender only, once accepted.
+    only; `owner_name` to the sender only, once accepted. A member that has left is
+    named "a former member"; an owner that has left gives no `contact_email`.
     """
 
     request: ContactRequest
@@ -167,6 +181,7 @@ class VisibleContactRequest:
     match_key: str
     sender_name: str | None
     owner_name: str | None
+    contact_email: str | None = None
 
 
 def as_sent(request: ContactRequest) -> VisibleContactRequest:
@@ -174,11 +189,45 @@ def as_sent(request: ContactRequest) -> VisibleContactRequest:
     return VisibleContactRequest(request, False, request.kind, request.match_key, None, None)
 
 
+def _other_party(received: bool) -> Any:
+    return ContactRequest.sender_member_id if received else ContactRequest.owner_member_id
+
+
+def _with_other_party(received: bool) -> Select[Any]:
+    """Requests with the other party's name, as the viewer may see it; none with a member
+    that left with WITHDRAW (alliance/members/departures.py)."""
+    other = _other_party(received)
+    name = case((has_left(other), FORMER_MEMBER), else_=Member.legal_name)
+    return (
+        select(ContactRequest, name.label("name"), has_left(other).label("left"))
+        .join(Member, Member.id == other)
+        .where(~has_withdrawn(other))
+    )
+
+
+def _visible(row: Any, received: bool) -> VisibleContactRequest:
+    request: ContactRequest = row.ContactRequest
+    accepted = request.status is ContactRequestStatus.ACCEPTED
+    shows_owner = not received and accepted
+    return VisibleContactRequest(
+        request=request,
+        received=received,
+        kind=request.kind,
+        match_key=request.match_key,
+        sender_name=row.name if received else None,
+        owner_name=row.name if shows_owner else None,
+        # Set once accepted: the recipient's own user, or for the sender, whom to write
+        # to; nobody to write to once the owner has left.
+        contact_email=None if row.left and not received else request.contact_email,
+    )
+
+
 async def as_received(session: AsyncSession, request: ContactRequest) -> VisibleContactRequest:
     """A request to the viewer's member, as it sees it: the sender is named."""
-    sender = await session.get(Member, request.sender_member_id)
-    name = None if sender is None else sender.legal_name
-    return VisibleContactRequest(request, True, request.kind, request.match_key, name, None)
+    row = (
+        await session.execute(_with_other_party(True).where(ContactRequest.id == request.id))
+    ).one()
+    return _visible(row, True)
 
 
 async def listed(
@@ -189,28 +238,14 @@ async def listed(
     if not 0 <= first <= MAX_LISTED:
         raise InvalidInput(f"`first` must be between 0 and {MAX_LISTED}.", field="first")
     mine = ContactRequest.owner_member_id if received else ContactRequest.sender_member_id
-    other = ContactRequest.sender_member_id if received else ContactRequest.owner_member_id
     # The record itself is not read: the request keeps the value the sender reached it by.
     rows = await session.execute(
-        select(ContactRequest, Member.legal_name)
-        .join(Member, Member.id == other)
+        _with_other_party(received)
         .where(mine == member)
         .order_by(ContactRequest.created_at.desc(), ContactRequest.id)
         .limit(first)
     )
-    return [
-        VisibleContactRequest(
-            request=request,
-            received=received,
-            kind=request.kind,
-            match_key=request.match_key,
-            sender_name=name if received else None,
-            owner_name=name
-            if not received and request.status is ContactRequestStatus.ACCEPTED
-            else None,
-        )
-        for request, name in rows
-    ]
+    return [_visible(row, received) for row in rows]
 
 
 def _audit(

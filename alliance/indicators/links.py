@@ -1,6 +1,7 @@
 """Links between indicators. A link is visible exactly where both of its ends are
-listable: every query joins both ends through aliases, which the viewer session filters.
-Only the member that made a link removes it; others are never told who made it.
+listable: every query joins both ends through aliases, which the viewer session filters;
+and never once the member that made it has left with WITHDRAW. Only the member that made
+a link removes it; others are never told who made it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from alliance.indicators.models import Indicator, Link
 from alliance.indicators.service import require_writer
 from alliance.indicators.sightings import require_listable
 from alliance.indicators.vocabulary import IndicatorStatus, LinkType
+from alliance.members.departures import has_withdrawn
 from sharing import Scope, Viewer
 
 
@@ -75,7 +77,7 @@ def _visible_links(viewer: Viewer) -> Select[Link]:
         select(Link)
         .join(source, source.id == Link.source_id)
         .join(target, target.id == Link.target_id)
-        .where(*ends_shown)
+        .where(*ends_shown, ~has_withdrawn(Link.member_id))
     )
 
 

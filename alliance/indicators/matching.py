@@ -24,6 +24,7 @@ from alliance.indicators.kinds import IndicatorKind
 from alliance.indicators.models import Indicator, Sighting
 from alliance.indicators.normalize import IndicatorValue, normalize
 from alliance.indicators.reads import shown
+from alliance.indicators.sightings import shown_sightings
 from alliance.indicators.vocabulary import SightingKind
 from sharing import Viewer
 from sharing.policy import ViewerFacts
@@ -137,7 +138,7 @@ async def corroboration(
     counted = await session.execute(
         select(Sighting.indicator_id, Sighting.kind, func.count())
         .join(Indicator, Indicator.id == Sighting.indicator_id)
-        .where(Sighting.indicator_id.in_(own_keys))
+        .where(Sighting.indicator_id.in_(own_keys), shown_sightings(viewer))
         .group_by(Sighting.indicator_id, Sighting.kind)
     )
     sightings: dict[uuid.UUID, Counter[SightingKind]] = defaultdict(Counter)

@@ -4,8 +4,10 @@ Every query here runs on a viewer session (`sharing.session`), which adds the re
 predicate to each ORM SELECT (which hides others' expired records). On top of it, this
 module adds only narrowing domain rules: others' records are shown while ACTIVE, purged
 records (tombstones) are shown to nobody, and the owner is named (and brands shown, and
-the brand filter applied) only where the viewer's level is FULL. The owner sees its own
-expired records marked EXPIRED even before the retention job sets the status.
+the brand filter applied) only where the viewer's level is FULL and the owner has not
+left the alliance; the owner's region is shown (and filtered on) only while it has not
+left (alliance/members/departures.py). The owner sees its own expired records marked
+EXPIRED even before the retention job sets the status.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from alliance.brands.models import Brand
 from alliance.db import utcnow
 from alliance.indicators.models import Indicator, indicator_brands
 from alliance.indicators.vocabulary import IndicatorStatus
+from alliance.members.departures import has_left
 from alliance.members.models import Member
-from sharing import MemberStatus, Scope, Viewer
+from sharing import Scope, Viewer
 from sharing.audience import Audience
 from sharing.policy import ViewerFacts
 from sharing.predicate import Reach, visible_to
@@ -36,9 +39,9 @@ class VisibleIndicator:
     """An indicator as one viewer may see it.
 
     `owner_id`, `owner_name`, `brands` are None unless the viewer's level is FULL (or it
-    owns the record), and for every record of an offboarded member that kept its records
-    (RETAIN): those are attributed to "a former member" (`former`). `owner_region` is
-    always there ("a member in <region>").
+    owns the record). A record of an offboarded member that kept its records (RETAIN) is
+    attributed to "a former member" (`former`): no owner id, name, brands or region.
+    `owner_region` is otherwise always there ("a member in <region>").
     `audience` is the stored effective audience, for the owner only. `status` is the
     status as of the read: EXPIRED once the expiry has passed.
     """
@@ -47,7 +50,7 @@ class VisibleIndicator:
     status: IndicatorStatus
     owner_id: uuid.UUID | None
     owner_name: str | None
-    owner_region: str
+    owner_region: str | None
     brands: Sequence[Brand] | None
     audience: Audience | None
     former: bool = False
@@ -77,8 +80,23 @@ def effective_status(now: dt.datetime | None = None) -> ColumnElement[str]:
 
 
 def owner_named(viewer: Viewer) -> ColumnElement[bool]:
-    """True where the viewer's level is FULL (the owner is named), from the same builder."""
-    return visible_to(Indicator, ViewerFacts.of(viewer), Reach.FULL)
+    """True where the owner is named: the viewer's level is FULL (from the same builder as
+    the read predicate) and the owner has not left the alliance."""
+    full = visible_to(Indicator, ViewerFacts.of(viewer), Reach.FULL)
+    return and_(full, ~has_left(Indicator.owner_member_id))
+
+
+def visible_owner_region() -> ColumnElement[str | None]:
+    """The owner's home region ("a member in <region>"); NULL once the owner has left.
+    The statement joins `Member` on the owner."""
+    return case((has_left(Indicator.owner_member_id), None), else_=Member.region_code)
+
+
+def owner_in_region(region: str) -> ColumnElement[bool]:
+    """Records whose visible owner region is `region` (`visible_owner_region() == region`,
+    written so that the planner may use the region column). The statement joins `Member`
+    on the owner."""
+    return and_(Member.region_code == region, ~has_left(Indicator.owner_member_id))
 
 
 def visible_select(viewer: Viewer) -> Select[Any]:
@@ -89,8 +107,8 @@ def visible_select(viewer: Viewer) -> Select[Any]:
             Indicator,
             named.label("named"),
             case((named, Member.legal_name), else_=None).label("owner_name"),
-            Member.region_code,
-            (Member.status == MemberStatus.OFFBOARDED).label("former"),
+            visible_owner_region().label("region_code"),
+            has_left(Indicator.owner_member_id).label("former"),
             effective_status().label("status"),
         )
         .join(Member, Member.id == Indicator.owner_member_id)
@@ -98,16 +116,11 @@ def visible_select(viewer: Viewer) -> Select[Any]:
     )
 
 
-def _names_owner(row: Any) -> bool:
-    """The owner is named at FULL level, unless it has left the alliance (RETAIN)."""
-    return bool(row.named) and not row.former
-
-
 async def materialize(
     session: AsyncSession, viewer: Viewer, rows: Sequence[Any]
 ) -> list[VisibleIndicator]:
     """Rows of `visible_select` as `VisibleIndicator`s: two more statements at most."""
-    named_ids = [row.Indicator.id for row in rows if _names_owner(row)]
+    named_ids = [row.Indicator.id for row in rows if row.named]
     brands: dict[uuid.UUID, list[Brand]] = {rid: [] for rid in named_ids}
     if named_ids:
         found = await session.execute(
@@ -124,10 +137,10 @@ async def materialize(
         VisibleIndicator(
             indicator=row.Indicator,
             status=IndicatorStatus(row.status),
-            owner_id=row.Indicator.owner_member_id if _names_owner(row) else None,
-            owner_name=row.owner_name if _names_owner(row) else None,
+            owner_id=row.Indicator.owner_member_id if row.named else None,
+            owner_name=row.owner_name if row.named else None,
             owner_region=row.region_code,
-            brands=brands.get(row.Indicator.id) if _names_owner(row) else None,
+            brands=brands.get(row.Indicator.id) if row.named else None,
             audience=audiences.get(row.Indicator.id),
             former=bool(row.former),
         )

@@ -20,6 +20,7 @@ from alliance.indicators.reads import (
     brand_filter,
     effective_status,
     materialize,
+    owner_in_region,
     shown,
     visible_select,
 )
@@ -59,7 +60,7 @@ def _conditions(viewer: Viewer, wanted: IndicatorFilter) -> list[ColumnElement[b
         (wanted.kinds or None, Indicator.kind.in_),
         (wanted.platform, lambda v: Indicator.platform == v),
         (wanted.brand_id, lambda v: brand_filter(viewer, v)),
-        (wanted.owner_region, lambda v: Member.region_code == v),
+        (wanted.owner_region, owner_in_region),
         (wanted.status, lambda v: effective_status() == v.value),
         (wanted.min_confidence, lambda v: Indicator.confidence >= v),
         (wanted.max_confidence, lambda v: Indicator.confidence <= v),

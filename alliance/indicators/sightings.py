@@ -1,6 +1,8 @@
 """Sightings: a member corroborates an indicator it may list; others see "a member"
 unless the sighting member discloses itself. A sighting is visible exactly where its
-indicator is listable (every query joins the indicator, which the viewer session filters).
+indicator is listable (every query joins the indicator, which the viewer session filters),
+and never once its member has left with WITHDRAW; a member that left with RETAIN is "a
+former member" (alliance/members/departures.py).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.audit import service as audit_service
@@ -20,8 +22,15 @@ from alliance.indicators.models import Indicator, Sighting
 from alliance.indicators.reads import owner_named, shown
 from alliance.indicators.service import require_writer
 from alliance.indicators.vocabulary import SightingKind
+from alliance.members.departures import FORMER_MEMBER, has_left, has_withdrawn
 from alliance.members.models import Member
 from sharing import Scope, Viewer
+
+
+def shown_sightings(viewer: Viewer) -> ColumnElement[bool]:
+    """The sightings others may see and count: on an indicator the viewer may list, by a
+    member that has not withdrawn what it wrote. The statement joins the indicator."""
+    return and_(shown(viewer), ~has_withdrawn(Sighting.member_id))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -83,6 +92,8 @@ async def add(
 
 def _visible(viewer: Viewer, row: Any) -> VisibleSighting:
     sighting: Sighting = row.Sighting
+    if row.member_left:  # it kept its sightings (RETAIN) but is never named again
+        return VisibleSighting(sighting, None, FORMER_MEMBER if sighting.disclosed else None)
     # A disclosed sighting names its member, unless that member owns the indicator and the
     # viewer may not know the owner (ANONYMOUS): the sighting would reveal it.
     reveals_owner = sighting.member_id == row.owner_member_id and not row.owner_named
@@ -100,10 +111,11 @@ async def _load(
             Member.legal_name,
             Indicator.owner_member_id,
             owner_named(viewer).label("owner_named"),
+            has_left(Sighting.member_id).label("member_left"),
         )
         .join(Indicator, Indicator.id == Sighting.indicator_id)
         .join(Member, Member.id == Sighting.member_id)
-        .where(shown(viewer), *conditions)  # type: ignore[arg-type]
+        .where(shown_sightings(viewer), *conditions)  # type: ignore[arg-type]
         .order_by(Sighting.at.desc(), Sighting.id)
     )
     return [_visible(viewer, row) for row in rows]

@@ -30,13 +30,18 @@ class ContactRequestType:
     answered_at: dt.datetime | None
     answer: str | None = strawberry.field(description="The owner's answer, once answered.")
     sender_name: str | None = strawberry.field(
-        description="The sending member; shown to the recipient only."
+        description='The sending member, or "a former member"; shown to the recipient only.'
     )
     owner_name: str | None = strawberry.field(
-        description="The owner member; shown to the sender once the owner accepted."
+        description=(
+            'The owner member, or "a former member"; shown to the sender once the owner accepted.'
+        )
     )
     contact_email: str | None = strawberry.field(
-        description="Whom to write to: the user who accepted; null unless accepted."
+        description=(
+            "Whom to write to: the user who accepted; null unless accepted, and once the "
+            "owner has left the alliance."
+        )
     )
     indicator: IndicatorType | None = strawberry.field(
         description="The record asked about; shown to its owner only."
@@ -59,6 +64,6 @@ class ContactRequestType:
             answer=r.answer,
             sender_name=item.sender_name,
             owner_name=item.owner_name,
-            contact_email=r.contact_email,
+            contact_email=item.contact_email,
             indicator=indicator if item.received else None,
         )

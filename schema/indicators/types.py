@@ -12,6 +12,7 @@ from strawberry import relay
 from alliance.indicators.models import Link
 from alliance.indicators.reads import VisibleIndicator
 from alliance.indicators.sightings import VisibleSighting
+from alliance.members.departures import FORMER_MEMBER
 from schema.brands.types import BrandType
 from schema.context import Info
 from schema.enums import (
@@ -37,7 +38,9 @@ from sharing.audience import format_audience
 class IndicatorOwner:
     id: strawberry.ID | None = strawberry.field(description="The owner member; null unless named.")
     name: str | None = strawberry.field(description="The owner's legal name; null unless named.")
-    region: str = strawberry.field(description="The owner's home region.")
+    region: str | None = strawberry.field(
+        description="The owner's home region; null once the owner has left the alliance."
+    )
     label: str = strawberry.field(
         description='The name, "a member in <region>", or "a former member".'
     )
@@ -71,9 +74,17 @@ class SightingType(relay.Node):
     note: str | None
     indicator_id: strawberry.ID = strawberry.field(description="The indicator seen.")
     member_id: strawberry.ID | None = strawberry.field(
-        description="The sighting member; null unless it disclosed itself (or it is you)."
+        description=(
+            "The sighting member; null unless it disclosed itself (or it is you), and once"
+            " it has left the alliance."
+        )
     )
-    member_name: str | None
+    member_name: str | None = strawberry.field(
+        description=(
+            'The sighting member\'s name, or "a former member" once it has left the alliance;'
+            " null unless it disclosed itself (or it is you)."
+        )
+    )
 
     @classmethod
     def from_visible(cls, item: VisibleSighting) -> SightingType:
@@ -125,8 +136,8 @@ def _anonymous(region: str) -> str:
 
 
 def _label(item: VisibleIndicator) -> str:
-    if item.former:
-        return "a former member"
+    if item.former or item.owner_region is None:
+        return FORMER_MEMBER
     if item.owner_id is not None and item.owner_name:
         return item.owner_name
     return _anonymous(item.owner_region)
