@@ -42,6 +42,11 @@ class Settings:
     secret_key: str = DEV_SECRET_KEY
     refresh_token_ttl: int = 14 * 24 * 3600
     dev_login: bool = False
+    # Policy re-application (alliance/policies/reapply.py): records re-applied inside the
+    # policy change itself, records per batch, and seconds between two sweeps.
+    reapply_inline_limit: int = 10_000
+    reapply_batch_size: int = 5000
+    reapply_sweep_seconds: float = 30.0
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -69,6 +74,9 @@ class Settings:
             secret_key=env.get("ALLIANCE_SECRET_KEY", DEV_SECRET_KEY),
             refresh_token_ttl=int(env.get("ALLIANCE_REFRESH_TOKEN_TTL", str(14 * 24 * 3600))),
             dev_login=_flag(env.get("ALLIANCE_DEV_LOGIN")),
+            reapply_inline_limit=int(env.get("ALLIANCE_REAPPLY_INLINE_LIMIT", "10000")),
+            reapply_batch_size=int(env.get("ALLIANCE_REAPPLY_BATCH_SIZE", "5000")),
+            reapply_sweep_seconds=float(env.get("ALLIANCE_REAPPLY_SWEEP_SECONDS", "30")),
         )
         settings.require_safe()
         return settings

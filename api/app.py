@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,6 +19,7 @@ from alliance.config import Environment, Settings
 from alliance.db import Database
 from alliance.health import is_database_ready
 from alliance.identity_providers.secret_box import SecretBox
+from alliance.policies.reapply import ReapplyOptions, sweep_forever
 from api.dev_login import routes as dev_login_routes
 from api.graphql import AllianceGraphQL, RequireViewer
 from api.login import routes as login_routes
@@ -40,10 +43,16 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
         keys, issuer=settings.issuer, audience=settings.audience, ttl=settings.access_token_ttl
     )
     secret_box = SecretBox(settings.secret_key)
+    reapply = ReapplyOptions(
+        inline_limit=settings.reapply_inline_limit,
+        batch_size=settings.reapply_batch_size,
+        sweep_seconds=settings.reapply_sweep_seconds,
+    )
     graphql = AllianceGraphQL(
         build_schema(),
         database=db,
         secret_box=secret_box,
+        reapply=reapply,
         graphql_ide="graphiql" if settings.graphiql else None,
     )
     federation = Federation(secret_box=secret_box, callback_url=f"{settings.issuer}/auth/callback")
@@ -61,7 +70,14 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        # Finishes policy re-applications a stopped instance left, then sweeps for more.
+        sweeping = asyncio.create_task(
+            sweep_forever(db, every=reapply.sweep_seconds, batch_size=reapply.batch_size)
+        )
         yield
+        sweeping.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeping
         await db.dispose()
 
     app = Starlette(

@@ -11,23 +11,35 @@ from strawberry.asgi import GraphQL
 
 from alliance.db import Database
 from alliance.identity_providers.secret_box import SecretBox
+from alliance.policies.reapply import ReapplyOptions
 from auth.middleware import ViewerUser, unauthorized
 from schema.context import Context
 
 
 class AllianceGraphQL(GraphQL[Context, None]):
     def __init__(
-        self, *args: Any, database: Database, secret_box: SecretBox, **kwargs: Any
+        self,
+        *args: Any,
+        database: Database,
+        secret_box: SecretBox,
+        reapply: ReapplyOptions | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.database = database
         self.secret_box = secret_box
+        self.reapply = reapply or ReapplyOptions()
 
     async def get_context(self, request: Any, response: Any) -> Context:
         user = request.scope["user"]
         if not isinstance(user, ViewerUser):  # RequireViewer lets only viewers through
             raise PermissionError("no viewer on an authenticated route")
-        return Context(viewer=user.viewer, database=self.database, secret_box=self.secret_box)
+        return Context(
+            viewer=user.viewer,
+            database=self.database,
+            secret_box=self.secret_box,
+            reapply=self.reapply,
+        )
 
 
 class RequireViewer:
