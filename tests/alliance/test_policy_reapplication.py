@@ -18,9 +18,8 @@ from alliance.indicators.kinds import IndicatorKind
 from alliance.indicators.models import Indicator
 from alliance.indicators.normalize import IndicatorValue
 from alliance.members.models import Member
-from alliance.policies.reapply import finish_reapplications, sweep_lock
 from alliance.policies.service import set_policy
-from alliance.policies.store import alliance_regions, current_policy, members_reapplying
+from alliance.policies.store import alliance_regions, current_policy
 from schema.ids import to_global_id
 from sharing import SYSTEM_VIEWER
 from sharing.audience import Audience, Tlp, parse_audience
@@ -254,6 +253,8 @@ async def test_narrowing_at_once_is_never_wider_than_the_recomputed_audience(
         assert all(a <= b for a, b in zip(now, then, strict=True)), (rid, narrowed[rid], exact[rid])
 
     # and once the sweep has run, every record holds exactly the recomputed audience
+    from alliance.policies.reapply import finish_reapplications
+
     assert await finish_reapplications(world.db) is not None
     async with world.db.session() as session:
         assert await stored_audiences(session, Indicator, ids) == exact
@@ -263,6 +264,8 @@ async def test_widening_follows_in_batches_and_the_sweep_finishes_it(
     api: Api, world: World
 ) -> None:
     from alliance.indicators.audience import reapply_in_batches
+    from alliance.policies.reapply import finish_reapplications
+    from alliance.policies.store import members_reapplying
 
     # given 50 records held within region:EU by the owner's ceiling
     owner, cn = await world.member(region="EU"), await world.member(region="CN")
@@ -298,6 +301,9 @@ def _postgresql_only(db: Database) -> None:
 
 async def test_only_one_instance_sweeps_at_a_time(world: World) -> None:
     _postgresql_only(world.db)
+    from alliance.policies.reapply import finish_reapplications, sweep_lock
+    from alliance.policies.store import members_reapplying
+
     # given a member's narrowed change waiting for its batches, and two instances
     owner = await world.member(region="EU")
     await _records(world, owner, 30, "alliance=FULL")
@@ -337,13 +343,17 @@ async def _wait_for_lock_wait(db: Database, task: asyncio.Task[Any]) -> None:
     raise AssertionError("the policy change neither finished nor waited within 10 s")
 
 
-async def test_a_record_written_during_a_policy_change_is_narrowed_by_it(world: World) -> None:
+@pytest.mark.parametrize("write", ["create", "share"])
+async def test_a_record_written_during_a_policy_change_is_narrowed_by_it(
+    world: World, write: str
+) -> None:
     _postgresql_only(world.db)
     from alliance.indicators import service as indicator_service
 
-    # given a member with more records than are re-applied at once
+    # given a member with more records than are re-applied at once, one of them private
     owner, cn = await world.member(region="EU"), await world.member(region="CN")
     await _records(world, owner, 20, "alliance=FULL")
+    private = (await _records(world, owner, 1, ""))[0]
     viewer = member_viewer(owner)
     draft = IndicatorDraft(
         kind=IndicatorKind.EMAIL,
@@ -352,15 +362,23 @@ async def test_a_record_written_during_a_policy_change_is_narrowed_by_it(world: 
     )
     narrower = MemberPolicy(owner.id, ceilings=_ceilings(ALL="region:EU=FULL"))
 
-    # when a writer has read the old policy and not yet committed as the change starts
+    # when a writer has written a record with the old policy, not yet committed, as the
+    # change starts: a new record, or an existing one shared with the alliance
     async with world.db.viewer_transaction(viewer) as session:
-        written = await indicator_service.create(session, viewer=viewer, draft=draft)
+        if write == "create":
+            written = (await indicator_service.create(session, viewer=viewer, draft=draft)).id
+        else:
+            wide = parse_audience("alliance=FULL")
+            await indicator_service.share(
+                session, viewer=viewer, indicator_id=private, audience=wide
+            )
+            written = private
         change = asyncio.create_task(_set(world.db, narrower))
         await _wait_for_lock_wait(world.db, change)
     await change
 
     # then the record it wrote is narrowed like every other: the CN member cannot see it
     async with world.db.session() as session:
-        stored = await stored_audiences(session, Indicator, [written.id])
+        stored = await stored_audiences(session, Indicator, [written])
     cn_facts = ViewerFacts(cn.id, "CN", True)
-    assert level_for(cn_facts, owner.id, stored[written.id]) is None
+    assert level_for(cn_facts, owner.id, stored[written]) is None
