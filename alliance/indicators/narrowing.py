@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Table,
     Uuid,
+    and_,
     case,
     delete,
     exists,
@@ -32,6 +33,7 @@ from sqlalchemy import (
     insert,
     literal,
     select,
+    text,
     tuple_,
     type_coerce,
 )
@@ -46,15 +48,21 @@ from sharing.storage import tables_of
 
 # Scratch tables of one narrowing, created and dropped inside its transaction.
 _scratch = MetaData()
+_SHAPE = ("kind", "data_region", "target_kind", "target_key", "level")
+# The member's grants as held before the change, with what their clip depends on.
+_HELD = Table(
+    "policy_held",
+    _scratch,
+    Column("record_id", Uuid()),
+    *(Column(name, String(64)) for name in _SHAPE),
+    prefixes=["TEMPORARY"],
+)
+# What each changed shape becomes; a shape that disappears has one row with no target.
 _CLIPS = Table(
     "policy_clips",
     _scratch,
-    Column("kind", String(32)),
-    Column("data_region", String(16)),
-    Column("old_kind", String(16)),
-    Column("old_key", String(64)),
-    Column("old_level", String(16)),
-    Column("new_kind", String(16)),  # NULL: the grant goes, nothing replaces it
+    *(Column(name, String(64)) for name in _SHAPE),
+    Column("new_kind", String(16)),
     Column("new_key", String(64)),
     Column("strength", Integer),
     prefixes=["TEMPORARY"],
@@ -72,30 +80,36 @@ _NARROWED = Table(
 _indicators = cast(Table, Indicator.__table__)
 _grants = tables_of(Indicator).grants
 _excludes = tables_of(Indicator).excludes
-# The grants as held before the change, in subqueries of statements that rewrite them.
-_HELD = _grants.alias("held")
 # What identifies a held grant's clip: the record's kind and data region, and the grant.
 _GrantShape = tuple[str, str, str, str, str]
-
-
-def _data_region(table: Table) -> Any:
-    # NULL (no personal data) compared as "" so that it joins like any other region.
-    return func.coalesce(table.c.personal_data_region, "")
 
 
 def _owned(member_id: uuid.UUID) -> Any:
     return _indicators.c.owner_member_id == member_id
 
 
-async def _held_shapes(session: AsyncSession, member_id: uuid.UUID) -> list[_GrantShape]:
+async def _analyze(session: AsyncSession, table: Table) -> None:
+    # Nothing analyses temporary tables on its own; without statistics PostgreSQL may
+    # join them row by row against every grant (measured: minutes at 20,000 records).
+    if (await session.connection()).dialect.name == "postgresql":
+        await session.execute(text(f"ANALYZE {table.name}"))
+
+
+async def _hold(session: AsyncSession, member_id: uuid.UUID) -> list[_GrantShape]:
+    """Copy the member's grants into `_HELD`; the distinct shapes among them."""
+    connection = await session.connection()
+    await connection.run_sync(_scratch.create_all)
     kind = type_coerce(_indicators.c.kind, String())
-    query = (
-        select(kind, _data_region(_indicators), *_grant_columns())
+    data_region = func.coalesce(_indicators.c.personal_data_region, "")
+    held = (
+        select(_grants.c.record_id, kind, data_region, *_grant_columns())
         .select_from(_indicators.join(_grants, _grants.c.record_id == _indicators.c.id))
         .where(_owned(member_id))
-        .distinct()
     )
-    return [cast(_GrantShape, tuple(row)) for row in await session.execute(query)]
+    await session.execute(insert(_HELD).from_select(["record_id", *_SHAPE], held))
+    await _analyze(session, _HELD)
+    shapes = select(*(_HELD.c[name] for name in _SHAPE)).distinct()
+    return [cast(_GrantShape, tuple(row)) for row in await session.execute(shapes)]
 
 
 def _grant_columns() -> tuple[Any, ...]:
@@ -120,8 +134,7 @@ def _clip_rows(
         )
         if clipped == {held}:
             continue
-        shape = {"kind": kind, "data_region": data_region, "old_kind": old_kind}
-        shape |= {"old_key": old_key, "old_level": old_level}
+        shape = dict(zip(_SHAPE, (kind, data_region, old_kind, old_key, old_level), strict=True))
         if not clipped:
             rows.append({**shape, "new_kind": None, "new_key": None, "strength": None})
         for grant in clipped:
@@ -133,18 +146,10 @@ def _clip_rows(
     return rows
 
 
-def _clipped(member_id: uuid.UUID, *columns: Any) -> Any:
-    """SELECT `columns` over the member's held grants (as `_HELD`) joined with their clips."""
-    kind = type_coerce(_indicators.c.kind, String())
-    joined = _HELD.join(_indicators, _HELD.c.record_id == _indicators.c.id).join(
-        _CLIPS,
-        (_CLIPS.c.kind == kind)
-        & (_CLIPS.c.data_region == _data_region(_indicators))
-        & (_CLIPS.c.old_kind == _HELD.c.target_kind)
-        & (_CLIPS.c.old_key == _HELD.c.target_key)
-        & (_CLIPS.c.old_level == _HELD.c.level),
-    )
-    return select(*columns).select_from(joined).where(_owned(member_id))
+def _clipped(*columns: Any) -> Any:
+    """SELECT `columns` over the held grants joined with their clips."""
+    same_shape = and_(*(_HELD.c[name] == _CLIPS.c[name] for name in _SHAPE))
+    return select(*columns).select_from(_HELD.join(_CLIPS, same_shape))
 
 
 def _level_of_strength(strength: Any) -> Any:
@@ -173,20 +178,17 @@ def _insert_keeping_stronger(dialect: str, rows: Any) -> Any:
     )
 
 
-async def _replace_clipped(
-    session: AsyncSession, member_id: uuid.UUID, clips: list[dict[str, Any]]
-) -> None:
-    """Replace every held grant that a clip covers with what it becomes, in four
+async def _replace_clipped(session: AsyncSession, clips: list[dict[str, Any]]) -> None:
+    """Replace every held grant that a clip covers with what it becomes, in a few
     statements whatever the number of records."""
-    connection = await session.connection()
-    await connection.run_sync(_scratch.create_all)
     await session.execute(insert(_CLIPS), clips)
+    await _analyze(session, _CLIPS)
     becomes = _clipped(
-        member_id, _HELD.c.record_id, _CLIPS.c.new_kind, _CLIPS.c.new_key, _CLIPS.c.strength
+        _HELD.c.record_id, _CLIPS.c.new_kind, _CLIPS.c.new_key, _CLIPS.c.strength
     ).where(_CLIPS.c.new_kind.is_not(None))
     columns = ["record_id", "target_kind", "target_key", "strength"]
     await session.execute(insert(_NARROWED).from_select(columns, becomes))
-    held = _clipped(member_id, _HELD.c.record_id, _HELD.c.target_kind, _HELD.c.target_key)
+    held = _clipped(_HELD.c.record_id, _HELD.c.target_kind, _HELD.c.target_key)
     key = tuple_(_grants.c.record_id, _grants.c.target_kind, _grants.c.target_key)
     await session.execute(delete(_grants).where(key.in_(held)))
     narrowed = _NARROWED.c
@@ -196,8 +198,8 @@ async def _replace_clipped(
         narrowed.target_key,
         _level_of_strength(func.max(narrowed.strength)),
     ).group_by(narrowed.record_id, narrowed.target_kind, narrowed.target_key)
-    await session.execute(_insert_keeping_stronger(connection.dialect.name, strongest))
-    await connection.run_sync(_scratch.drop_all)
+    dialect = (await session.connection()).dialect.name
+    await session.execute(_insert_keeping_stronger(dialect, strongest))
 
 
 async def _add_excludes(
@@ -229,11 +231,10 @@ async def narrow_to_policy(session: AsyncSession, *, member_id: uuid.UUID) -> in
     """
     policy, _version = await current_policy(session, member_id)
     regions = await alliance_regions(session)
-    shapes = await _held_shapes(session, member_id)
+    shapes = await _hold(session, member_id)
     clips = _clip_rows(shapes, policy, regions)
     if clips:
-        await _replace_clipped(session, member_id, clips)
+        await _replace_clipped(session, clips)
+    await (await session.connection()).run_sync(_scratch.drop_all)
     await _add_excludes(session, member_id, policy, {shape[0] for shape in shapes})
-    return len(
-        {(c["kind"], c["data_region"], c["old_kind"], c["old_key"], c["old_level"]) for c in clips}
-    )
+    return len({tuple(clip[name] for name in _SHAPE) for clip in clips})
