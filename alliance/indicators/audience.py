@@ -13,7 +13,13 @@ from alliance.db import Database
 from alliance.errors import InvalidInput
 from alliance.indicators.kinds import IndicatorKind
 from alliance.indicators.models import Indicator
-from alliance.policies.store import alliance_regions, mark_reapplied, policy_for_records
+from alliance.policies.store import (
+    alliance_regions,
+    current_policy,
+    mark_reapplied,
+    policy_for_records,
+    policy_to_reapply,
+)
 from sharing.audience import AllianceRegions, Audience, Tlp, parse_audience
 from sharing.errors import SharingError
 from sharing.policy import MemberPolicy, RecordType, effective_audience
@@ -67,8 +73,11 @@ class _Policy:
     regions: AllianceRegions
 
 
-async def _policy_of(session: AsyncSession, member_id: uuid.UUID) -> _Policy:
-    policy, version = await policy_for_records(session, member_id)
+async def _policy_of(session: AsyncSession, member_id: uuid.UUID) -> _Policy | None:
+    current = await policy_to_reapply(session, member_id)
+    if current is None:
+        return None
+    policy, version = current
     return _Policy(member_id, policy, version, await alliance_regions(session))
 
 
@@ -124,6 +133,8 @@ async def reapply_policy(
     """
     applied = await _policy_of(session, member_id)
     done, last = 0, None
+    if applied is None:
+        return done
     while True:
         step = await _reapply_batch(session, applied, after=last, size=batch_size, stale_only=False)
         if step is None:
@@ -148,11 +159,18 @@ async def reapply_in_batches(
     audience, never half-written, and a rerun resumes with the stale records only. Each
     batch reads the current policy; a policy changed meanwhile starts the walk again. The
     transaction that finds nothing left marks the version re-applied (`mark_reapplied`).
+    An offboarded member's records are never re-applied (`policy_to_reapply`): that
+    would share again what a withdrawal took back.
     """
     batches, last, version = 0, None, None
     while max_batches is None or batches < max_batches:
         async with database.transaction() as session:
             applied = await _policy_of(session, member_id)
+            if applied is None:
+                # Offboarded: nothing is ever re-applied again; the queue entry is done.
+                _, newest = await current_policy(session, member_id)
+                await mark_reapplied(session, member_id, newest)
+                return batches
             if applied.version != version:
                 last, version = None, applied.version
             step = await _reapply_batch(

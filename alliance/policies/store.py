@@ -19,6 +19,7 @@ from alliance.members.models import Member
 from alliance.policies.codec import policy_from_body
 from alliance.policies.models import MemberPolicyVersion
 from alliance.regions.models import Region
+from sharing import MemberStatus
 from sharing.audience import AllianceRegions
 from sharing.policy import MemberPolicy
 
@@ -47,6 +48,21 @@ async def policy_for_records(
     await session.execute(
         select(Member.id).where(Member.id == member_id).with_for_update(read=True, key_share=True)
     )
+    return await current_policy(session, member_id)
+
+
+async def policy_to_reapply(
+    session: AsyncSession, member_id: uuid.UUID
+) -> tuple[MemberPolicy, int] | None:
+    """The member's current policy for re-applying it (as `policy_for_records`), or None
+    once the member is offboarded: its policy is closed and its records stay as
+    offboarding left them. The member row is held in share mode, so offboarding waits
+    for the caller's transaction (and its withdrawal then covers what it wrote)."""
+    status = await session.scalar(
+        select(Member.status).where(Member.id == member_id).with_for_update(read=True)
+    )
+    if status is None or status is MemberStatus.OFFBOARDED:
+        return None
     return await current_policy(session, member_id)
 
 

@@ -294,6 +294,35 @@ async def test_widening_follows_in_batches_and_the_sweep_finishes_it(
     assert await finish_reapplications(world.db) == 0
 
 
+async def test_a_member_offboarded_with_its_records_withdrawn_is_never_reapplied(
+    world: World,
+) -> None:
+    from alliance.members import service as member_service
+    from alliance.members.models import DataDisposition
+    from alliance.policies.reapply import finish_reapplications
+    from alliance.policies.store import members_reapplying
+
+    # given a member whose widening change still waits for its batches
+    owner, cn = await world.member(region="EU"), await world.member(region="CN")
+    await _set(world.db, MemberPolicy(owner.id, ceilings=_ceilings(ALL="region:EU=FULL")))
+    ids = await _records(world, owner, 20, "alliance=FULL")
+    await _set(world.db, MemberPolicy(owner.id, ceilings=_ceilings(ALL="alliance=FULL")))
+
+    # when it is offboarded with its records withdrawn, and then the sweep runs
+    async with world.db.transaction() as session:
+        await member_service.offboard(
+            session, viewer=SYSTEM_VIEWER, member_id=owner.id, disposition=DataDisposition.WITHDRAW
+        )
+    await finish_reapplications(world.db)
+
+    # then nothing it withdrew is shared again, and nothing is left to sweep
+    async with world.db.session() as session:
+        stored = await stored_audiences(session, Indicator, ids)
+        assert await members_reapplying(session) == []
+    cn_facts = ViewerFacts(cn.id, "CN", True)
+    assert {level_for(cn_facts, owner.id, audience) for audience in stored.values()} == {None}
+
+
 def _postgresql_only(db: Database) -> None:
     if db.dialect != "postgresql":
         pytest.skip("instances and row locks in the sense of this test exist on PostgreSQL")
