@@ -5,12 +5,15 @@ service's sweep finishes what a stopped instance left, one instance at a time.""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select, text
 
+from alliance.config import Settings
 from alliance.db import Database
 from alliance.indicators.bulk import create_indicators
 from alliance.indicators.drafts import IndicatorDraft
@@ -161,6 +164,52 @@ async def test_narrowing_reaches_every_output_before_any_batch_runs(
     }
     assert {owners[to_global_id("Indicator", e)] for e in emails} == {None}
     assert friend_sees["indicators"]["totalCount"] == len(emails) + len(domains)
+
+
+async def test_member_policy_set_narrows_at_once_and_leaves_the_widening_to_the_sweep(
+    world: World, settings: Settings
+) -> None:
+    from alliance.policies.reapply import finish_reapplications, sweep_lock
+    from api.app import create_app
+
+    # given a service whose inline limit is 10, and an EU member with 30 records capped
+    # at region:EU=FULL
+    app = create_app(dataclasses.replace(settings, reapply_inline_limit=INLINE), database=world.db)
+    owner, cn = await world.member(region="EU"), await world.member(region="CN")
+    await _set(world.db, MemberPolicy(owner.id, ceilings=_ceilings(ALL="region:EU=FULL")))
+    emails = await _records(world, owner, 30, "alliance=FULL")
+    eu_friend = await world.member(region="EU")
+    admin, friend, cn_user = (
+        await world.admin_of(owner),
+        await world.user(eu_friend),
+        await world.user(cn),
+    )
+    value = await _value_of(world.db, emails[0])
+    change = """mutation($m: ID!) { memberPolicySet(input: {memberId: $m, ceilings: [
+      {recordType: INDICATOR, audience: "alliance=ANONYMOUS"}]}) { errors { code } reapplied } }"""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        api = Api(client)
+        # when its admin widens the cap for CN and narrows it for the EU (FULL to
+        # ANONYMOUS) while another sweep holds the lock, so no batch can run
+        async with sweep_lock(world.db) as held:
+            assert held
+            variables = {"m": to_global_id("Member", owner.id)}
+            done = await api.query(change, variables, token=world.token(admin))
+            assert done["memberPolicySet"] == {"errors": [], "reapplied": None}
+
+            # then the EU member no longer learns the owner, and CN sees nothing yet
+            seen = await _sees(api, world.token(friend), emails[0], value)
+            names = {edge["node"]["owner"]["name"] for edge in seen["indicators"]["edges"]}
+            assert (seen["indicators"]["totalCount"], names) == (30, {None})
+            cn_sees = await _sees(api, world.token(cn_user), emails[0], value)
+            assert (cn_sees["indicators"]["totalCount"], cn_sees["node"]) == (0, None)
+
+        # and the sweep widens it to CN, anonymously
+        assert await finish_reapplications(world.db) == 1
+        cn_sees = await _sees(api, world.token(cn_user), emails[0], value)
+        names = {edge["node"]["owner"]["name"] for edge in cn_sees["indicators"]["edges"]}
+        assert (cn_sees["indicators"]["totalCount"], names) == (30, {None})
 
 
 def _levels(audience: Audience, owner: uuid.UUID, viewers: list[ViewerFacts]) -> list[int]:
