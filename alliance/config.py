@@ -50,6 +50,11 @@ class Settings:
     max_body_bytes: int = 1_048_576
     token_burst: int = 30  # /oauth/token requests per client id and per address
     token_rate: float = 1.0  # per second
+    # Policy re-application (alliance/policies/reapply.py): records re-applied inside the
+    # policy change itself, records per batch, and seconds between two sweeps.
+    reapply_inline_limit: int = 10_000
+    reapply_batch_size: int = 5000
+    reapply_sweep_seconds: float = 30.0
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -85,6 +90,9 @@ class Settings:
             max_body_bytes=int(env.get("ALLIANCE_MAX_BODY_BYTES", "1048576")),
             token_burst=int(env.get("ALLIANCE_TOKEN_BURST", "30")),
             token_rate=float(env.get("ALLIANCE_TOKEN_RATE", "1")),
+            reapply_inline_limit=int(env.get("ALLIANCE_REAPPLY_INLINE_LIMIT", "10000")),
+            reapply_batch_size=int(env.get("ALLIANCE_REAPPLY_BATCH_SIZE", "5000")),
+            reapply_sweep_seconds=float(env.get("ALLIANCE_REAPPLY_SWEEP_SECONDS", "30")),
         )
         settings.require_safe()
         return settings

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,6 +19,7 @@ from alliance.config import Environment, Settings
 from alliance.db import Database
 from alliance.health import is_database_ready
 from alliance.identity_providers.secret_box import SecretBox
+from alliance.policies.reapply import ReapplyOptions, sweep_forever
 from alliance.ratelimit import Rate, open_buckets
 from api.dev_login import routes as dev_login_routes
 from api.graphiql import routes as graphiql_routes
@@ -46,11 +49,17 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
     )
     secret_box = SecretBox(settings.secret_key)
     buckets = open_buckets(settings.redis_url, prefix=settings.redis_prefix)
+    reapply = ReapplyOptions(
+        inline_limit=settings.reapply_inline_limit,
+        batch_size=settings.reapply_batch_size,
+        sweep_seconds=settings.reapply_sweep_seconds,
+    )
     graphql = AllianceGraphQL(
         build_schema(CostPolicy.from_settings(settings, buckets)),
         database=db,
         secret_box=secret_box,
         graphql_ide=None,  # RequireViewer serves our own page (api/graphiql.py)
+        reapply=reapply,
     )
     federation = Federation(secret_box=secret_box, callback_url=f"{settings.issuer}/auth/callback")
 
@@ -71,7 +80,14 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        # Finishes policy re-applications a stopped instance left, then sweeps for more.
+        sweeping = asyncio.create_task(
+            sweep_forever(db, every=reapply.sweep_seconds, batch_size=reapply.batch_size)
+        )
         yield
+        sweeping.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeping
         await buckets.close()
         await db.dispose()
 

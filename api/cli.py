@@ -17,7 +17,7 @@ from alliance import principals as principal_service
 from alliance.clients import service as client_service
 from alliance.config import Environment, Settings
 from alliance.db import Database
-from alliance.policies import service as policy_service
+from alliance.policies import reapply as policy_reapply
 from alliance.principals import CLI_CLIENT_ID, Credential
 from alliance.retention import job as retention_job
 from alliance.users import service as user_service
@@ -252,20 +252,27 @@ def keys_rotate(
     typer.echo(f"New key {kid} signs from {publish_ahead} s from now.")
 
 
-async def _reapply(settings: Settings) -> int:
+async def _reapply(settings: Settings) -> int | None:
     database = Database(settings.database_url)
     try:
-        return await policy_service.reapply_every_member(database)
+        return await policy_reapply.finish_reapplications(
+            database, batch_size=settings.reapply_batch_size
+        )
     finally:
         await database.dispose()
 
 
 @policies_app.command("reapply")
 def policies_reapply() -> None:
-    """Re-apply every member's current policy to records still on an older one, one short
-    transaction per batch (resumes what an interrupted re-application left)."""
+    """Finish re-applying members' current policies to records still on an older one, one
+    short transaction per batch (what every instance's sweep does on its own)."""
     batches = asyncio.run(_reapply(_settings()))
-    typer.echo(f"Re-applied policies in {batches} batches." if batches else "Nothing to re-apply.")
+    if batches is None:
+        typer.echo("Another instance is re-applying policies now; it will finish them.")
+    else:
+        typer.echo(
+            f"Re-applied policies in {batches} batches." if batches else "Nothing to re-apply."
+        )
 
 
 async def _retention_run(settings: Settings, batch_size: int) -> retention_job.RetentionReport:

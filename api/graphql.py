@@ -12,6 +12,7 @@ from strawberry.http import GraphQLHTTPResponse
 
 from alliance.db import Database
 from alliance.identity_providers.secret_box import SecretBox
+from alliance.policies.reapply import ReapplyOptions
 from api import graphiql
 from auth.middleware import ViewerUser, unauthorized
 from schema.context import Context
@@ -30,17 +31,28 @@ def _retry_after(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> int |
 
 class AllianceGraphQL(GraphQL[Context, None]):
     def __init__(
-        self, *args: Any, database: Database, secret_box: SecretBox, **kwargs: Any
+        self,
+        *args: Any,
+        database: Database,
+        secret_box: SecretBox,
+        reapply: ReapplyOptions | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.database = database
         self.secret_box = secret_box
+        self.reapply = reapply or ReapplyOptions()
 
     async def get_context(self, request: Any, response: Any) -> Context:
         user = request.scope["user"]
         if not isinstance(user, ViewerUser):  # RequireViewer lets only viewers through
             raise PermissionError("no viewer on an authenticated route")
-        return Context(viewer=user.viewer, database=self.database, secret_box=self.secret_box)
+        return Context(
+            viewer=user.viewer,
+            database=self.database,
+            secret_box=self.secret_box,
+            reapply=self.reapply,
+        )
 
     def create_response(
         self,

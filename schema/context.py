@@ -13,6 +13,7 @@ from strawberry.types import Info as StrawberryInfo
 from alliance.audit.reads import ReadLog
 from alliance.db import Database
 from alliance.identity_providers.secret_box import SecretBox
+from alliance.policies.reapply import ReapplyOptions
 from sharing import Viewer
 
 
@@ -23,6 +24,7 @@ class Context:
     secret_box: SecretBox | None = None  # seals identity-provider secrets
     loaders: dict[str, Any] = field(default_factory=dict)
     reads: ReadLog = field(default_factory=ReadLog)
+    reapply: ReapplyOptions = field(default_factory=ReapplyOptions)
 
     def loader(self, name: str, factory: Callable[[Context], Any]) -> Any:
         """The request's loader called `name`, made by `factory` on first use."""

@@ -172,6 +172,15 @@ def target_key(target: Target) -> TargetKey:
     return (target.kind, target.key)
 
 
+def target_from_key(kind: str, key: str) -> Target:
+    """The target a grant stored under (`kind`, `key`) is given to: `target_key` reversed."""
+    if kind == TargetKind.ALLIANCE:
+        return ALLIANCE
+    if kind == TargetKind.REGION:
+        return RegionTarget(key)
+    return MemberTarget(uuid.UUID(key))
+
+
 def _parse_member_id(text: str, field_name: str) -> uuid.UUID:
     try:
         return uuid.UUID(text)

@@ -172,12 +172,53 @@ def effective_audience(
             _require_grant_allowed(grant, tlp, ceiling, barred, regions)
     # Each step is an intersection, so their order does not change who gets what.
     grants = frozenset(g for g in requested.grants if _is_tlp_allowed(g, tlp))
-    excludes = requested.excludes | policy.standing_excludes
+    grants = _narrow(grants, ceiling, barred, regions)
+    excludes = requested.excludes | policy_excludes(policy, record_type, kind)
+    return Audience(grants, excludes)
+
+
+def policy_excludes(
+    policy: MemberPolicy, record_type: RecordType, kind: str | None
+) -> frozenset[uuid.UUID]:
+    """The members that `policy` excludes from every record of this type and kind: its
+    standing excludes and those of the ceiling that applies."""
+    ceiling = policy.ceiling_for(record_type, kind)
+    ceiling_excludes = frozenset[uuid.UUID]() if ceiling is None else ceiling.audience.excludes
+    return policy.standing_excludes | ceiling_excludes
+
+
+def narrow_by_policy(
+    grants: frozenset[Grant],
+    *,
+    policy: MemberPolicy,
+    record_type: RecordType,
+    kind: str | None,
+    regions: AllianceRegions,
+    personal_data_region: str | None = None,
+) -> frozenset[Grant]:
+    """`grants` clipped to the ceiling and region fences of `policy`: nobody gets more
+    from the result than from `grants`, nor more than `policy` allows.
+
+    Applied to a record's stored effective audience (computed under any earlier policy),
+    it gives grants no wider than `effective_audience` computes under `policy`, because
+    every stored audience is already within what the record asked for: this is what a
+    policy change applies at once, before the records are recomputed (docs/sharing.md).
+    """
+    barred = frozenset[str]()
+    if personal_data_region is not None:
+        barred = policy.barred_regions(personal_data_region)
+    return _narrow(grants, policy.ceiling_for(record_type, kind), barred, regions)
+
+
+def _narrow(
+    grants: frozenset[Grant],
+    ceiling: Ceiling | None,
+    barred: frozenset[str],
+    regions: AllianceRegions,
+) -> frozenset[Grant]:
     if ceiling is not None:
         grants = _clip_all(grants, ceiling.audience.grants, regions)
-        excludes |= ceiling.audience.excludes
-    grants = _fence_all(grants, barred, regions)
-    return Audience(normalize_grants(grants), excludes)
+    return normalize_grants(_fence_all(grants, barred, regions))
 
 
 def require_policy_of(policy: MemberPolicy, owner_id: uuid.UUID) -> None:

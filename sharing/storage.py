@@ -23,15 +23,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped
 
 from sharing.audience import (
-    ALLIANCE,
     Audience,
     Grant,
     Level,
-    MemberTarget,
-    RegionTarget,
-    Target,
-    TargetKind,
     normalize_grants,
+    target_from_key,
     target_key,
 )
 
@@ -142,14 +138,6 @@ async def write_audiences(
         await session.execute(insert(tables.excludes), exclude_rows)
 
 
-def _target(kind: str, key: str) -> Target:
-    if kind == TargetKind.ALLIANCE:
-        return ALLIANCE
-    if kind == TargetKind.REGION:
-        return RegionTarget(key)
-    return MemberTarget(uuid.UUID(key))
-
-
 async def stored_audiences(
     session: AsyncSession, model: type[Shareable], record_ids: Iterable[uuid.UUID]
 ) -> dict[uuid.UUID, Audience]:
@@ -167,7 +155,7 @@ async def stored_audiences(
     g = tables.grants
     for row in await session.execute(select(g).where(g.c.record_id.in_(ids))):
         grants[row.record_id].append(
-            Grant(_target(row.target_kind, row.target_key), Level(row.level))
+            Grant(target_from_key(row.target_kind, row.target_key), Level(row.level))
         )
     x = tables.excludes
     for row in await session.execute(select(x).where(x.c.record_id.in_(ids))):

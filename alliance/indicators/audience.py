@@ -13,7 +13,13 @@ from alliance.db import Database
 from alliance.errors import InvalidInput
 from alliance.indicators.kinds import IndicatorKind
 from alliance.indicators.models import Indicator
-from alliance.policies.store import alliance_regions, current_policy
+from alliance.policies.store import (
+    alliance_regions,
+    current_policy,
+    mark_reapplied,
+    policy_for_records,
+    policy_to_reapply,
+)
 from sharing.audience import AllianceRegions, Audience, Tlp, parse_audience
 from sharing.errors import SharingError
 from sharing.policy import MemberPolicy, RecordType, effective_audience
@@ -35,8 +41,9 @@ async def effective_for(
     """The audience to store for a write and the owner's policy version it applied.
 
     A refusal by the owner's policy or a TLP rule is an `InvalidInput` naming `audience`.
+    The policy stays current until the caller's transaction ends (`policy_for_records`).
     """
-    policy, version = await current_policy(session, owner_id)
+    policy, version = await policy_for_records(session, owner_id)
     regions = await alliance_regions(session)
     try:
         audience = effective_audience(
@@ -66,8 +73,11 @@ class _Policy:
     regions: AllianceRegions
 
 
-async def _policy_of(session: AsyncSession, member_id: uuid.UUID) -> _Policy:
-    policy, version = await current_policy(session, member_id)
+async def _policy_of(session: AsyncSession, member_id: uuid.UUID) -> _Policy | None:
+    current = await policy_to_reapply(session, member_id)
+    if current is None:
+        return None
+    policy, version = current
     return _Policy(member_id, policy, version, await alliance_regions(session))
 
 
@@ -123,6 +133,8 @@ async def reapply_policy(
     """
     applied = await _policy_of(session, member_id)
     done, last = 0, None
+    if applied is None:
+        return done
     while True:
         step = await _reapply_batch(session, applied, after=last, size=batch_size, stale_only=False)
         if step is None:
@@ -132,24 +144,42 @@ async def reapply_policy(
 
 
 async def reapply_in_batches(
-    database: Database, *, member_id: uuid.UUID, batch_size: int = 5000
+    database: Database,
+    *,
+    member_id: uuid.UUID,
+    batch_size: int = 5000,
+    max_batches: int | None = None,
 ) -> int:
     """Bring every record of `member_id` whose `policy_version` is not the current one up
-    to date, one short transaction per batch; returns how many batches ran.
+    to date, one short transaction per batch; returns how many batches ran. With
+    `max_batches`, stops after that many (the rest stays for a later run).
 
     Readers are never blocked for long: each batch rewrites at most `batch_size` records'
     grants and commits. A crash leaves every record either on its old or on its new
     audience, never half-written, and a rerun resumes with the stale records only. Each
-    batch reads the current policy, so a policy changed meanwhile is the one applied.
+    batch reads the current policy; a policy changed meanwhile starts the walk again. The
+    transaction that finds nothing left marks the version re-applied (`mark_reapplied`).
+    An offboarded member's records are never re-applied (`policy_to_reapply`): that
+    would share again what a withdrawal took back.
     """
-    batches, last = 0, None
-    while True:
+    batches, last, version = 0, None, None
+    while max_batches is None or batches < max_batches:
         async with database.transaction() as session:
             applied = await _policy_of(session, member_id)
+            if applied is None:
+                # Offboarded: nothing is ever re-applied again; the queue entry is done.
+                _, newest = await current_policy(session, member_id)
+                await mark_reapplied(session, member_id, newest)
+                return batches
+            if applied.version != version:
+                last, version = None, applied.version
             step = await _reapply_batch(
                 session, applied, after=last, size=batch_size, stale_only=True
             )
+            if step is None:
+                await mark_reapplied(session, member_id, applied.version)
         if step is None:
             return batches
         last = step[0]
         batches += 1
+    return batches

@@ -29,7 +29,7 @@ from alliance.indicators.models import ImageSegment, Indicator, Link, Sighting, 
 from alliance.indicators.reads import shown
 from alliance.indicators.service import require_writer
 from alliance.indicators.vocabulary import IndicatorStatus, LinkType, SightingKind
-from alliance.policies.store import alliance_regions, current_policy
+from alliance.policies.store import alliance_regions, policy_for_records
 from alliance.retention import settings as retention_settings
 from sharing import Viewer
 from sharing.audience import Audience, format_audience
@@ -109,7 +109,7 @@ async def create_indicators(
     new = [draft for draft in drafts if draft.external_id not in ids]
     if not new:
         return ids, []
-    policy, version = await current_policy(session, owner)
+    policy, version = await policy_for_records(session, owner)
     regions = await alliance_regions(session)
     brands = await _own_brand_ids(session, owner)
     retention = await retention_settings.current(session)

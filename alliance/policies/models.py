@@ -11,7 +11,8 @@ from alliance.db import Base, utcnow
 
 
 class MemberPolicyVersion(Base):
-    """One version of a member's sharing policy; versions are never changed or deleted."""
+    """One version of a member's sharing policy; its body is never changed, and versions
+    are never deleted."""
 
     __tablename__ = "member_policies"
 
@@ -20,3 +21,6 @@ class MemberPolicyVersion(Base):
     body: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_by: Mapped[uuid.UUID]
+    # When every record of the member carried this version: NULL on the newest version
+    # means its re-application is still to finish (alliance/policies/reapply.py).
+    reapplied_at: Mapped[dt.datetime | None]

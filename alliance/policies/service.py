@@ -13,10 +13,15 @@ from alliance.db import Database
 from alliance.errors import IllegalTransition, NotFound
 from alliance.indicators.audience import reapply_in_batches, reapply_policy
 from alliance.indicators.models import Indicator
-from alliance.members.models import Member
+from alliance.indicators.narrowing import narrow_to_policy
 from alliance.policies.codec import policy_to_body
 from alliance.policies.models import MemberPolicyVersion
-from alliance.policies.store import current_policy
+from alliance.policies.store import (
+    current_policy,
+    lock_for_policy_change,
+    mark_reapplied,
+    members_reapplying,
+)
 from sharing import MemberStatus, Viewer
 from sharing.policy import MemberPolicy
 
@@ -26,8 +31,11 @@ async def store_policy(session: AsyncSession, *, viewer: Viewer, policy: MemberP
     returns the version. Only the member's own admins set its policy (alliance admins
     never do: invariant 6); any other member id is `NotFound` on `memberId`."""
     member_id = policy.member_id
-    member = await session.get(Member, member_id)
-    if not may_act_for(viewer, member_id, Act.POLICY) or member is None:
+    if not may_act_for(viewer, member_id, Act.POLICY):
+        raise NotFound("member", field="memberId")
+    # Locked: writers of the member's records wait for this change (alliance/policies/store.py).
+    member = await lock_for_policy_change(session, member_id)
+    if member is None:
         raise NotFound("member", field="memberId")
     if member.status is MemberStatus.OFFBOARDED:
         # Re-applying a policy would share again what offboarding withdrew.
@@ -72,12 +80,15 @@ async def set_policy(
     inline_limit: int = INLINE_REAPPLY_LIMIT,
 ) -> tuple[MemberPolicy, int, int | None]:
     """Store `policy` as the member's next version; returns (policy, version, records
-    re-applied).
+    re-applied). When the transaction commits, no record of the member is wider than
+    `policy` allows.
 
     A member with at most `inline_limit` records has them re-applied at once, in the same
-    transaction. For a larger member the count is None: its records are brought up to
-    date by `reapply_in_batches` (one short transaction per batch), which the caller
-    starts once this transaction commits and `alliance policies reapply` resumes.
+    transaction. For a larger member the count is None: the transaction narrows every
+    record at once with set-based statements (`narrow_to_policy`), and what the change
+    widens follows in batches (`reapply_in_batches`), started by the caller once this
+    transaction commits and finished by the service's sweep after a crash
+    (`alliance.policies.reapply`).
     """
     version = await store_policy(session, viewer=viewer, policy=policy)
     # Core, not ORM: the owner's every record counts, whatever a viewer session shows.
@@ -86,19 +97,25 @@ async def set_policy(
         select(func.count()).select_from(table).where(table.c.owner_member_id == policy.member_id)
     )
     if (held or 0) > inline_limit:
+        await narrow_to_policy(session, member_id=policy.member_id)
         return policy, version, None
     reapplied = await reapply_policy(session, member_id=policy.member_id)
+    await mark_reapplied(session, policy.member_id, version)
     return policy, version, reapplied
 
 
-async def reapply_every_member(database: Database) -> int:
-    """Bring every member's records up to its current policy, batch by batch; returns how
-    many batches ran (0 when nothing was stale)."""
+async def reapply_every_member(database: Database, *, batch_size: int = 5000) -> int:
+    """Bring the records of every member whose newest policy has not reached all of them
+    up to it, batch by batch; returns how many batches ran (0 when nothing was stale).
+
+    Unguarded: the service runs it through `alliance.policies.reapply`, which lets one
+    instance at a time do it.
+    """
     async with database.session() as session:
-        member_ids = list(await session.scalars(select(Member.id).order_by(Member.id)))
+        member_ids = await members_reapplying(session)
     batches = 0
     for member_id in member_ids:
-        batches += await reapply_in_batches(database, member_id=member_id)
+        batches += await reapply_in_batches(database, member_id=member_id, batch_size=batch_size)
     return batches
 
 

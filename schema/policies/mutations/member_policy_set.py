@@ -89,7 +89,7 @@ class MemberPolicySetPayload:
         default=None,
         description=(
             "How many of your member's records were re-applied at once; null when it holds so "
-            "many that they are re-applied in batches after this call."
+            "many that they are narrowed at once and widened in batches after this call."
         ),
     )
 
@@ -101,7 +101,7 @@ async def resolve(info: Info, input: MemberPolicySetInput) -> MemberPolicySetPay
     async def operation(session: AsyncSession) -> dict[str, Any]:
         policy = input.to_domain()
         _, version, reapplied = await policy_service.set_policy(
-            session, viewer=viewer, policy=policy
+            session, viewer=viewer, policy=policy, inline_limit=info.context.reapply.inline_limit
         )
         if reapplied is None:
             deferred.append(policy.member_id)
@@ -111,7 +111,7 @@ async def resolve(info: Info, input: MemberPolicySetInput) -> MemberPolicySetPay
         info, payload=MemberPolicySetPayload, error=MemberPolicySetError, operation=operation
     )
     if not payload.errors and deferred:
-        reapply_later(info.context.database, deferred[0])
+        reapply_later(info.context.database, info.context.reapply)
     return payload
 
 

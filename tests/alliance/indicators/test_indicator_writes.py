@@ -287,11 +287,18 @@ async def test_a_large_members_policy_is_reapplied_in_batches_after_the_change(
             session, viewer=SYSTEM_VIEWER, policy=policy, inline_limit=2
         )
 
-    # then the change is stored but left to the batches: records keep their old audience
+    # then the change is stored and its narrowing applied at once; the records are left
+    # on their old policy version for the batches
     assert (version, reapplied) == (1, None)
     async with world.db.session() as session:
-        stale = await stored_audiences(session, Indicator, [r.id for r in records])
-    assert {str(a) for a in stale.values()} == {"alliance=FULL"}
+        narrowed = await stored_audiences(session, Indicator, [r.id for r in records])
+        versions = set(
+            await session.scalars(
+                select(Indicator.policy_version).where(Indicator.owner_member_id == owner.id)
+            )
+        )
+    assert {str(a) for a in narrowed.values()} == {"region:EU=FULL"}
+    assert versions == {0}
 
     # and the batched run (what `alliance policies reapply` does) brings them up to date
     assert await reapply_every_member(world.db) >= 1
