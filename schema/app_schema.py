@@ -26,6 +26,7 @@ from schema.clients.types import ClientType
 from schema.contact_requests.mutations.contact_request_answer import contact_request_answer
 from schema.contact_requests.mutations.contact_request_send import contact_request_send
 from schema.contact_requests.queries import contact_requests
+from schema.control_characters import RefuseControlCharacters
 from schema.error_policy import ErrorPolicy
 from schema.identity_providers.mutations.identity_provider_register import (
     identity_provider_register,
@@ -132,6 +133,7 @@ def build_schema() -> strawberry.Schema:
         config=StrawberryConfig(auto_camel_case=True),
         extensions=[
             ErrorPolicy,
+            RefuseControlCharacters,
             ReadAudit,
             lambda: QueryDepthLimiter(max_depth=12),
             lambda: MaxAliasesLimiter(max_alias_count=30),

@@ -230,8 +230,11 @@ async def test_every_control_character_is_refused_in_literals_and_variables(
         token=token,
     )
 
-    for response in (as_variable, as_literal):
-        error = refusal(response.json())
+    error = refusal(as_variable.json())
+    assert error["extensions"]["field"] == "input.name"
+    assert f"U+{ord(bad[0]):04X}" in error["message"]
+    error = refusal(as_literal.json())
+    if bad != "\ud800":  # the GraphQL lexer itself refuses a lone surrogate escape
         assert error["extensions"]["field"] == "input.name"
         assert f"U+{ord(bad[0]):04X}" in error["message"]
     assert (await row_counts(db))["brands"] == 0
