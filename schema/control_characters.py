@@ -21,6 +21,7 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    InlineFragmentNode,
     ListValueNode,
     ObjectValueNode,
     OperationDefinitionNode,
@@ -77,11 +78,13 @@ def _arguments(
             if name in fragments and name not in seen:
                 seen.add(name)
                 yield from _arguments(fragments[name].selection_set, fragments, seen)
-        elif selection.selection_set is not None:
+        elif isinstance(selection, (FieldNode, InlineFragmentNode)) and selection.selection_set:
             yield from _arguments(selection.selection_set, fragments, seen)
 
 
-def _variable_values(operation: OperationDefinitionNode, given: Mapping[str, Any]) -> dict[str, Any]:
+def _variable_values(
+    operation: OperationDefinitionNode, given: Mapping[str, Any]
+) -> dict[str, Any]:
     values = {
         definition.variable.name.value: value_from_ast_untyped(definition.default_value)
         for definition in operation.variable_definitions or ()

@@ -25,9 +25,9 @@ from graphql import (
     get_nullable_type,
     is_enum_type,
     is_input_object_type,
+    is_interface_type,
     is_list_type,
     is_object_type,
-    is_interface_type,
     is_union_type,
 )
 from sqlalchemy import func, select
@@ -240,7 +240,9 @@ async def test_every_control_character_is_refused_in_literals_and_variables(
     assert (await row_counts(db))["brands"] == 0
 
 
-async def test_a_nul_in_a_redirect_uri_is_never_stored(api: Api, world: World, db: Database) -> None:
+async def test_a_nul_in_a_redirect_uri_is_never_stored(
+    api: Api, world: World, db: Database
+) -> None:
     member = await world.member()
     token = world.token(await world.user(member, Role.MEMBER_ADMIN))
     before = await row_counts(db)
@@ -282,8 +284,13 @@ async def test_line_breaks_and_tabs_are_text(
     note = "Seen twice:\r\n\tonce on the site,\n\tonce in a listing."
     data = await api.query(
         "mutation($input: SightingAddInput!) { sightingAdd(input: $input) { errors { code } } }",
-        {"input": {"indicatorId": to_global_id("Indicator", indicator.id), "kind": "SEEN",
-                   "note": note}},
+        {
+            "input": {
+                "indicatorId": to_global_id("Indicator", indicator.id),
+                "kind": "SEEN",
+                "note": note,
+            }
+        },
         token=token,
     )
 
