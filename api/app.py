@@ -10,7 +10,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from alliance.config import Environment, Settings
@@ -19,14 +19,23 @@ from alliance.health import is_database_ready
 from alliance.identity_providers.secret_box import SecretBox
 from api.dev_login import routes as dev_login_routes
 from api.graphql import AllianceGraphQL, RequireViewer
+from api.login import error_response
 from api.login import routes as login_routes
 from api.oauth import routes as oauth_routes
 from auth.federation import Federation
+from auth.forms import MalformedRequest
 from auth.keys import KeyRing, ensure_key
 from auth.middleware import BearerTokenBackend, on_auth_error
 from auth.oauth.server import AllianceAuthorizationServer
 from auth.tokens import TokenIssuer
 from schema.app_schema import build_schema
+
+
+async def malformed_request(_request: Request, exc: Exception) -> Response:
+    """A parameter that is not clean UTF-8, anywhere outside GraphQL (RFC 6749 §5.2)."""
+    response = error_response(400, "invalid_request", str(exc))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def create_app(settings: Settings, *, database: Database | None = None) -> Starlette:
@@ -93,6 +102,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
                 on_error=on_auth_error,
             ),
         ],
+        exception_handlers={MalformedRequest: malformed_request},
         lifespan=lifespan,
     )
     app.state.settings = settings

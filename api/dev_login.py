@@ -8,7 +8,6 @@ production. It signs the browser in (so /oauth/authorize works for apps) and, wh
 from __future__ import annotations
 
 import html
-from urllib.parse import parse_qsl
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
@@ -20,6 +19,7 @@ from alliance.errors import AllianceError
 from alliance.users import service as user_service
 from alliance.users.models import User, UserStatus
 from api.login import error_response, signed_in
+from auth.forms import parse_form
 from auth.grants import user_token
 from auth.return_paths import InvalidReturnPath, require_return_path
 from auth.tokens import TokenIssuer
@@ -46,7 +46,7 @@ def routes(database: Database, tokens: TokenIssuer) -> list[BaseRoute]:
     """`/login/dev`: GET lists the users, POST (email, next) logs in as one."""
 
     async def dev_login(request: Request) -> Response:
-        form = dict(parse_qsl((await request.body()).decode())) if request.method == "POST" else {}
+        form = dict(parse_form(await request.body())) if request.method == "POST" else {}
         wanted_next = form.get("next") or request.query_params.get("next")
         try:
             next_path = require_return_path(wanted_next)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
@@ -15,6 +17,13 @@ from auth.middleware import ViewerUser, unauthorized
 from schema.context import Context
 
 
+def request_error(message: str, status: int = 400) -> JSONResponse:
+    """A request refused before any GraphQL ran, answered in GraphQL's shape."""
+    code = "VALIDATION" if status == 400 else "REQUEST"
+    body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=status)
+
+
 class AllianceGraphQL(GraphQL[Context, None]):
     def __init__(
         self, *args: Any, database: Database, secret_box: SecretBox, **kwargs: Any
@@ -22,6 +31,29 @@ class AllianceGraphQL(GraphQL[Context, None]):
         super().__init__(*args, **kwargs)
         self.database = database
         self.secret_box = secret_box
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive))
+        except HTTPException as refused:  # strawberry's own answer is plain text
+            response = request_error(refused.reason, refused.status_code)
+        await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """A request body: UTF-8 JSON holding one object, the request (GraphQL over HTTP)."""
+        try:
+            text = data.decode("utf-8") if isinstance(data, bytes) else data
+        except UnicodeDecodeError:
+            raise HTTPException(400, "The request body is not UTF-8.") from None
+        decoded = json.loads(text)
+        if not isinstance(decoded, dict):
+            raise HTTPException(400, "The request body is a JSON object with a `query`.")
+        if not isinstance(decoded.get("operationName"), str | None):
+            raise HTTPException(400, "`operationName` is a string or null, if provided.")
+        return decoded
 
     async def get_context(self, request: Any, response: Any) -> Context:
         user = request.scope["user"]

@@ -52,6 +52,7 @@ from schema.members.mutations.member_suspend import member_suspend
 from schema.members.queries import members
 from schema.members.types import MemberType
 from schema.node import node, nodes
+from schema.operation_name import RequireOperationName
 from schema.policies.mutations.member_policy_set import member_policy_set
 from schema.policies.queries import member_policy
 from schema.read_audit import ReadAudit
@@ -133,6 +134,7 @@ def build_schema() -> strawberry.Schema:
         config=StrawberryConfig(auto_camel_case=True),
         extensions=[
             ErrorPolicy,
+            RequireOperationName,
             RefuseControlCharacters,
             ReadAudit,
             lambda: QueryDepthLimiter(max_depth=12),
