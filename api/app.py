@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
@@ -14,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from alliance.config import Environment, Settings
-from alliance.db import Database
+from alliance.db import RETRY_AFTER_SECONDS, Database, is_unavailable
 from alliance.health import is_database_ready
 from alliance.identity_providers.secret_box import SecretBox
 from api.dev_login import routes as dev_login_routes
@@ -25,7 +26,7 @@ from api.oauth import routes as oauth_routes
 from auth.federation import Federation
 from auth.forms import MalformedRequest
 from auth.keys import KeyRing, ensure_key
-from auth.middleware import BearerTokenBackend, on_auth_error
+from auth.middleware import BearerTokenBackend, on_auth_error, unavailable
 from auth.oauth.server import AllianceAuthorizationServer
 from auth.tokens import TokenIssuer
 from schema.app_schema import build_schema
@@ -36,6 +37,13 @@ async def malformed_request(_request: Request, exc: Exception) -> Response:
     response = error_response(400, "invalid_request", str(exc))
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+async def database_unavailable(_request: Request, exc: Exception) -> Response:
+    """503 with Retry-After while the database is unreachable; anything else stays a 500."""
+    if not is_unavailable(exc):
+        raise exc
+    return unavailable()
 
 
 def create_app(settings: Settings, *, database: Database | None = None) -> Starlette:
@@ -61,8 +69,10 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
         return JSONResponse({"status": "ok"})
 
     async def readyz(_request: Request) -> JSONResponse:
-        ready = await is_database_ready(db)
-        return JSONResponse({"database": ready}, status_code=200 if ready else 503)
+        if await is_database_ready(db):
+            return JSONResponse({"database": True})
+        retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        return JSONResponse({"database": False}, status_code=503, headers=retry)
 
     oauth_server = AllianceAuthorizationServer(
         database=db, tokens=tokens, refresh_ttl=settings.refresh_token_ttl
@@ -102,7 +112,11 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
                 on_error=on_auth_error,
             ),
         ],
-        exception_handlers={MalformedRequest: malformed_request},
+        exception_handlers={
+            MalformedRequest: malformed_request,
+            OSError: database_unavailable,
+            SQLAlchemyError: database_unavailable,
+        },
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -10,10 +10,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
-from alliance.db import Database
+from alliance.db import UNAVAILABLE_MESSAGE, Database
 from alliance.identity_providers.secret_box import SecretBox
-from auth.middleware import ViewerUser, unauthorized
+from auth.middleware import ViewerUser, unauthorized, unavailable
 from schema.context import Context
 
 
@@ -39,8 +41,18 @@ class AllianceGraphQL(GraphQL[Context, None]):
         try:
             response = await self.run(Request(scope, receive))
         except HTTPException as refused:  # strawberry's own answer is plain text
-            response = request_error(refused.reason, refused.status_code)
+            response = (
+                unavailable()
+                if refused.status_code == 503
+                else request_error(refused.reason, refused.status_code)
+            )
         await response(scope, receive, send)
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        # While the database is unreachable the whole answer is 503 with Retry-After.
+        if any((e.extensions or {}).get("code") == "UNAVAILABLE" for e in result.errors or ()):
+            raise HTTPException(503, UNAVAILABLE_MESSAGE)
+        return await super().process_result(request, result)
 
     def decode_json(self, data: str | bytes) -> object:
         """A request body: UTF-8 JSON holding one object, the request (GraphQL over HTTP)."""

@@ -10,11 +10,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types.enum import StrawberryEnumDefinition
 
+from alliance.db import UNAVAILABLE_MESSAGE, is_unavailable
 from alliance.errors import AllianceError
 
 logger = logging.getLogger("alliance.graphql")
@@ -32,13 +34,16 @@ def _shown(error: GraphQLError) -> GraphQLError:
     if isinstance(original, AllianceError):
         error.extensions = {"code": original.code.value, "field": original.field}
         return error
-    logger.error("internal error in %s", error.path, exc_info=original)
-    return GraphQLError(
-        INTERNAL_MESSAGE,
-        nodes=error.nodes,
-        path=error.path,
-        extensions={"code": "INTERNAL"},
-    )
+    return _masked(original, nodes=error.nodes, path=error.path)
+
+
+def _masked(original: BaseException, **where: Any) -> GraphQLError:
+    """UNAVAILABLE while the database is unreachable (the view answers 503), else INTERNAL."""
+    if is_unavailable(original):
+        logger.warning("database unavailable in %s: %s", where.get("path"), original)
+        return GraphQLError(UNAVAILABLE_MESSAGE, **where, extensions={"code": "UNAVAILABLE"})
+    logger.error("internal error in %s", where.get("path"), exc_info=original)
+    return GraphQLError(INTERNAL_MESSAGE, **where, extensions={"code": "INTERNAL"})
 
 
 class ErrorPolicy(SchemaExtension):
@@ -50,6 +55,9 @@ class ErrorPolicy(SchemaExtension):
             if error.path is None and not (error.extensions or {}).get("code"):
                 error.extensions = {**(error.extensions or {}), "code": "VALIDATION"}
             raise
+        except Exception as error:
+            # Raised by another extension after execution (the read audit's insert).
+            raise _masked(error) from error
         result = self.execution_context.result
         errors = getattr(result, "errors", None)
         if result is not None and errors:
