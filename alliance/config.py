@@ -15,7 +15,15 @@ class Environment(enum.StrEnum):
     PRODUCTION = "production"
 
 
-class UnsafeSettings(Exception):
+class ConfigurationError(Exception):
+    """The configuration cannot be used; the message, one line, says what to fix."""
+
+
+class InvalidSetting(ConfigurationError, ValueError):
+    """A variable's value is not one it accepts; the message names both."""
+
+
+class UnsafeSettings(ConfigurationError):
     """The settings would run a production service unsafely; the message says what to fix."""
 
 
@@ -24,8 +32,47 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/alliance.db"
 DEV_SECRET_KEY = "dev-only-secret-key-never-use-in-production"  # noqa: S105
 
 
-def _flag(value: str | None) -> bool:
-    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _flag(env: dict[str, str], name: str, default: bool) -> bool:
+    value = env.get(name)
+    if value is None:
+        return default
+    word = value.strip().lower()
+    if word not in _TRUE | _FALSE:
+        raise InvalidSetting(f"{name}={value!r} is not a switch: use 1 or 0 (true/false, on/off).")
+    return word in _TRUE
+
+
+def _number(
+    env: dict[str, str], name: str, default: int, *, low: int, high: int, unit: str = ""
+) -> int:
+    value = env.get(name)
+    if value is None:
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        number = None
+    if number is None or not low <= number <= high:
+        raise InvalidSetting(
+            f"{name}={value!r} is not accepted: a whole number{unit} from {low} to {high}."
+        )
+    return number
+
+
+def _environment(env: dict[str, str]) -> Environment:
+    value = env.get("ALLIANCE_ENV", "dev")
+    try:
+        return Environment(value.strip().lower())
+    except ValueError:
+        accepted = ", ".join(e.value for e in Environment)
+        raise InvalidSetting(f"ALLIANCE_ENV={value!r} is not one of: {accepted}.") from None
+
+
+_DAY = 24 * 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +99,9 @@ class Settings:
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         """Settings from `ALLIANCE_*` variables; production ones are checked for safety."""
         env = dict(os.environ if environ is None else environ)
-        environment = Environment(env.get("ALLIANCE_ENV", "dev"))
+        environment = _environment(env)
         host = env.get("ALLIANCE_HOST", "127.0.0.1")
-        port = int(env.get("ALLIANCE_PORT", "8000"))
-        default_graphiql = "1" if environment is Environment.DEV else "0"
+        port = _number(env, "ALLIANCE_PORT", 8000, low=1, high=65535)
         settings = cls(
             environment=environment,
             database_url=env.get("ALLIANCE_DATABASE_URL", DEFAULT_DATABASE_URL),
@@ -64,11 +110,20 @@ class Settings:
             port=port,
             issuer=env.get("ALLIANCE_ISSUER", f"http://{host}:{port}").rstrip("/"),
             audience=env.get("ALLIANCE_AUDIENCE", "alliance-api"),
-            access_token_ttl=int(env.get("ALLIANCE_ACCESS_TOKEN_TTL", "600")),
-            graphiql=_flag(env.get("ALLIANCE_GRAPHIQL", default_graphiql)),
+            access_token_ttl=_number(
+                env, "ALLIANCE_ACCESS_TOKEN_TTL", 600, low=1, high=_DAY, unit=" of seconds"
+            ),
+            graphiql=_flag(env, "ALLIANCE_GRAPHIQL", environment is Environment.DEV),
             secret_key=env.get("ALLIANCE_SECRET_KEY", DEV_SECRET_KEY),
-            refresh_token_ttl=int(env.get("ALLIANCE_REFRESH_TOKEN_TTL", str(14 * 24 * 3600))),
-            dev_login=_flag(env.get("ALLIANCE_DEV_LOGIN")),
+            refresh_token_ttl=_number(
+                env,
+                "ALLIANCE_REFRESH_TOKEN_TTL",
+                14 * _DAY,
+                low=60,
+                high=365 * _DAY,
+                unit=" of seconds",
+            ),
+            dev_login=_flag(env, "ALLIANCE_DEV_LOGIN", False),
         )
         settings.require_safe()
         return settings

@@ -15,7 +15,7 @@ import uvicorn
 
 from alliance import demo, demo_intel, migrate
 from alliance.clients import service as client_service
-from alliance.config import Environment, Settings
+from alliance.config import ConfigurationError, Environment, Settings
 from alliance.db import Database
 from alliance.policies import service as policy_service
 from alliance.retention import job as retention_job
@@ -278,4 +278,9 @@ def export_schema(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except ConfigurationError as error:
+        # A wrong setting is the operator's to fix: one line, no traceback.
+        typer.echo(f"alliance: {error}", err=True)
+        raise SystemExit(2) from None
