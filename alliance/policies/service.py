@@ -17,6 +17,7 @@ from alliance.members.models import Member
 from alliance.policies.codec import policy_to_body
 from alliance.policies.models import MemberPolicyVersion
 from alliance.policies.store import current_policy
+from alliance.policies.targets import require_known_targets
 from sharing import MemberStatus, Viewer
 from sharing.policy import MemberPolicy
 
@@ -32,6 +33,7 @@ async def store_policy(session: AsyncSession, *, viewer: Viewer, policy: MemberP
     if member.status is MemberStatus.OFFBOARDED:
         # Re-applying a policy would share again what offboarding withdrew.
         raise IllegalTransition("An offboarded member's policy is closed.", field="memberId")
+    await require_known_targets(session, policy)
     latest = await session.scalar(
         select(func.max(MemberPolicyVersion.version)).where(
             MemberPolicyVersion.member_id == member_id
