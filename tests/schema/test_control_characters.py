@@ -34,7 +34,9 @@ from sqlalchemy import func, select
 
 from alliance.db import Base, Database
 from alliance.indicators.models import Sighting
+from alliance.members.models import Member
 from schema.app_schema import build_schema
+from schema.ids import to_global_id
 from sharing import Role
 from tests.fixtures.graphql import Api
 from tests.fixtures.indicators import Intel
@@ -240,6 +242,15 @@ async def test_every_control_character_is_refused_in_literals_and_variables(
     assert (await row_counts(db))["brands"] == 0
 
 
+def client_input(member: Member, redirect_uri: str) -> dict[str, Any]:
+    return {
+        "memberId": to_global_id("Member", member.id),
+        "name": "CRM",
+        "scopes": ["INDICATORS_READ"],
+        "redirectUris": [redirect_uri],
+    }
+
+
 async def test_a_nul_in_a_redirect_uri_is_never_stored(
     api: Api, world: World, db: Database
 ) -> None:
@@ -248,7 +259,7 @@ async def test_a_nul_in_a_redirect_uri_is_never_stored(
     before = await row_counts(db)
     response = await api.post(
         "mutation($input: ClientCreateInput!) { clientCreate(input: $input) { errors { code } } }",
-        {"input": {"name": "CRM", "redirectUris": ["https://crm.example/cb\x00evil"]}},
+        {"input": client_input(member, "https://crm.example/cb\x00evil")},
         token=token,
     )
     assert refusal(response.json())["extensions"]["field"] == "input.redirectUris[0]"
@@ -278,7 +289,6 @@ async def test_line_breaks_and_tabs_are_text(
     member = await world.member()
     token = world.token(await world.user(member, Role.ANALYST))
     indicator = await intel.indicator(member, "alliance=FULL")
-    from schema.ids import to_global_id
 
     # when a note spans lines and holds a tab
     note = "Seen twice:\r\n\tonce on the site,\n\tonce in a listing."
@@ -298,3 +308,18 @@ async def test_line_breaks_and_tabs_are_text(
     assert data["sightingAdd"]["errors"] == []
     async with db.session() as session:
         assert await session.scalar(select(Sighting.note)) == note
+
+
+async def test_a_redirect_uri_cannot_hold_white_space(api: Api, world: World, db: Database) -> None:
+    # a line break is text, but never part of a URI (RFC 3986)
+    member = await world.member()
+    token = world.token(await world.user(member, Role.MEMBER_ADMIN))
+    before = await row_counts(db)
+    data = await api.query(
+        "mutation($input: ClientCreateInput!) { clientCreate(input: $input) {"
+        " errors { code field } } }",
+        {"input": client_input(member, "https://crm.example/cb\nX-Evil: 1")},
+        token=token,
+    )
+    assert data["clientCreate"]["errors"] == [{"code": "VALIDATION", "field": "redirectUris"}]
+    assert await row_counts(db) == before

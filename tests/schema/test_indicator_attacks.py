@@ -47,7 +47,8 @@ async def test_aliases_fan_out_to_nothing_more_and_are_capped(
     api: Api, world: World, intel: Intel
 ) -> None:
     owner = await world.member(region="EU")
-    hidden = await intel.indicator(owner, "member:" + str(uuid.uuid4()) + "=FULL")
+    someone_else = await world.member(region="CN")
+    hidden = await intel.indicator(owner, f"member:{someone_else.id}=FULL")
     viewer = world.token(await world.user(await world.member(region="EU")))
     hidden_id = to_global_id("Indicator", hidden.id)
     fields = " ".join(f'a{i}: node(id: "{hidden_id}") {{ id }}' for i in range(30))
