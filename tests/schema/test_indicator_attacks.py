@@ -79,7 +79,7 @@ async def test_filters_and_counts_do_not_reveal_invisible_records(
         '{ indicators(filter: {valuePrefix: "probe"}) { totalCount edges { node { id } } } }',
         '{ indicators(filter: {kinds: [EMAIL], ownerRegion: "EU"}) { totalCount } }',
         "{ indicators(filter: {minConfidence: 0, maxConfidence: 100}) { totalCount } }",
-        '{ indicators(filter: {platform: "x", status: ACTIVE}) { totalCount } }',
+        "{ indicators(filter: {platform: TAOBAO, status: ACTIVE}) { totalCount } }",
     ]
 
     # when it probes with filters
