@@ -23,6 +23,7 @@ from api.graphql import AllianceGraphQL, RequireViewer
 from api.login import error_response
 from api.login import routes as login_routes
 from api.oauth import routes as oauth_routes
+from api.query_strings import CleanQueryStrings
 from auth.federation import Federation
 from auth.forms import MalformedRequest
 from auth.keys import KeyRing, ensure_key
@@ -98,6 +99,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
             *(dev_login_routes(db, tokens) if settings.dev_login else []),
         ],
         middleware=[
+            Middleware(CleanQueryStrings),
             Middleware(
                 SessionMiddleware,
                 secret_key=settings.secret_key,

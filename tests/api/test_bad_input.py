@@ -110,3 +110,16 @@ async def test_two_operations_without_an_operation_name_run_neither(
     assert response.status_code in {200, 400}
     assert body.get("data") is None, body
     assert body["errors"][0]["extensions"]["code"] == "VALIDATION"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/login?domain=a%00b.example",
+        "/login?member=%ff",
+        "/auth/callback?state=%00&code=x",
+        "/oauth/authorize?client_id=%00",
+    ],
+)
+async def test_every_query_string_outside_graphql_is_clean(api: Api, path: str) -> None:
+    invalid_request(await api.client.get(path))
