@@ -62,7 +62,9 @@ class AllianceGraphQL(GraphQL[Context, None]):
             raise HTTPException(400, "The request body is not UTF-8.") from None
         decoded = json.loads(text)
         if not isinstance(decoded, dict):
-            raise HTTPException(400, "The request body is a JSON object with a `query`.")
+            raise HTTPException(
+                400, "Expected a JSON object: a GraphQL request, or its variables or extensions."
+            )
         if not isinstance(decoded.get("operationName"), str | None):
             raise HTTPException(400, "`operationName` is a string or null, if provided.")
         return decoded
