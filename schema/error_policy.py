@@ -13,7 +13,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from graphql import GraphQLError
+from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.enum import StrawberryEnumDefinition
 
 from alliance.db import UNAVAILABLE_MESSAGE, is_unavailable
@@ -22,6 +24,13 @@ from alliance.errors import AllianceError
 logger = logging.getLogger("alliance.graphql")
 
 INTERNAL_MESSAGE = "Internal server error."
+
+# What strawberry raises about the request before anything runs.
+_STRAWBERRY_REQUEST_ERRORS = (
+    MissingQueryError,
+    CannotGetOperationTypeError,
+    InvalidOperationTypeError,
+)
 
 # graphql-core's words for an enum value that does not exist (variables, then literals).
 _UNKNOWN_ENUM = re.compile(r"in '(\w+)' enum\.|^Enum '(\w+)' cannot represent")
@@ -55,6 +64,8 @@ class ErrorPolicy(SchemaExtension):
             if error.path is None and not (error.extensions or {}).get("code"):
                 error.extensions = {**(error.extensions or {}), "code": "VALIDATION"}
             raise
+        except _STRAWBERRY_REQUEST_ERRORS:
+            raise  # the HTTP view answers these with their own 400 or 405
         except Exception as error:
             # Raised by another extension after execution (the read audit's insert).
             raise _masked(error) from error

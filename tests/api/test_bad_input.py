@@ -123,3 +123,19 @@ async def test_two_operations_without_an_operation_name_run_neither(
 )
 async def test_every_query_string_outside_graphql_is_clean(api: Api, path: str) -> None:
     invalid_request(await api.client.get(path))
+
+
+async def test_a_missing_query_and_a_mutation_over_get_are_refused_not_internal(
+    api: Api, world: World
+) -> None:
+    token = world.token(await world.user(await world.member()))
+    headers = {"Authorization": f"Bearer {token}"}
+    missing = await api.client.post("/graphql", json={"variables": {}}, headers=headers)
+    over_get = await api.client.get(
+        "/graphql",
+        params={"query": "mutation { agreementAccept(version: 1) { errors { code } } }"},
+        headers=headers,
+    )
+    for response in (missing, over_get):
+        assert 400 <= response.status_code < 500, response.text
+        assert "INTERNAL" not in response.text
