@@ -323,3 +323,16 @@ async def test_a_redirect_uri_cannot_hold_white_space(api: Api, world: World, db
     )
     assert data["clientCreate"]["errors"] == [{"code": "VALIDATION", "field": "redirectUris"}]
     assert await row_counts(db) == before
+
+
+async def test_an_overlong_string_in_any_input_is_never_internal(api: Api, world: World) -> None:
+    # a guard beside the NUL walk: lengths past every column's limit are a typed error too
+    member = await world.member()
+    token = world.token(await world.user(member, Role.MEMBER_ADMIN, Role.ANALYST))
+    internal: list[str] = []
+    for target in targets():
+        query, variables = request_for(target, "x" * 5000)
+        response = await api.post(query, variables, token=token)
+        if response.status_code != 200 or "INTERNAL" in response.text:
+            internal.append(f"{target}: {response.status_code} {response.text[:200]}")
+    assert not internal, "\n".join(internal)
