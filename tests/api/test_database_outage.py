@@ -9,11 +9,14 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from starlette.applications import Starlette
+from starlette.types import Receive, Scope, Send
 
 from alliance.config import Settings
 from alliance.db import Database
 from alliance.members.models import Member
 from api.app import create_app
+from api.graphql import AllianceGraphQL
+from auth.middleware import ViewerUser
 from schema.app_schema import build_schema
 from schema.context import Context
 from schema.ids import to_global_id
@@ -103,3 +106,25 @@ async def test_an_outage_during_execution_is_unavailable_not_internal(
         assert result.errors is not None
         assert [e.extensions for e in result.errors] == [{"code": "UNAVAILABLE"}]
         assert "127.0.0.1" not in str(result.errors[0].message)
+
+
+async def test_graphql_is_503_when_the_outage_hits_the_query_itself(
+    world: World, unreachable: Database
+) -> None:
+    # given a caller the authentication middleware has already let in (the outage
+    # begins after its check), in front of the real /graphql endpoint
+    member = await world.member()
+    viewer = ViewerUser(member_viewer(member))
+    graphql = AllianceGraphQL(build_schema(), database=unreachable, secret_box=None)
+
+    async def authenticated(scope: Scope, receive: Receive, send: Send) -> None:
+        await graphql({**scope, "user": viewer}, receive, send)
+
+    # when a query reaches the database
+    transport = httpx.ASGITransport(app=authenticated)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        response = await client.post("/graphql", json={"query": "{ indicators { totalCount } }"})
+
+    # then the answer is 503 with Retry-After, not 200 with INTERNAL
+    assert_unavailable(response)
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAVAILABLE"
