@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,15 @@ class Environment(enum.StrEnum):
     PRODUCTION = "production"
 
 
-class UnsafeSettings(Exception):
+class ConfigurationError(Exception):
+    """The configuration cannot be used; the message, one line, says what to fix."""
+
+
+class InvalidSetting(ConfigurationError, ValueError):
+    """A variable's value is not one it accepts; the message names both."""
+
+
+class UnsafeSettings(ConfigurationError):
     """The settings would run a production service unsafely; the message says what to fix."""
 
 
@@ -24,8 +33,61 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/alliance.db"
 DEV_SECRET_KEY = "dev-only-secret-key-never-use-in-production"  # noqa: S105
 
 
-def _flag(value: str | None) -> bool:
-    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _flag(env: dict[str, str], name: str, default: bool) -> bool:
+    value = env.get(name)
+    if value is None:
+        return default
+    word = value.strip().lower()
+    if word not in _TRUE | _FALSE:
+        raise InvalidSetting(f"{name}={value!r} is not a switch: use 1 or 0 (true/false, on/off).")
+    return word in _TRUE
+
+
+def _number(
+    env: dict[str, str], name: str, default: int, *, low: int, high: int, unit: str = ""
+) -> int:
+    value = env.get(name)
+    if value is None:
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        number = None
+    if number is None or not low <= number <= high:
+        raise InvalidSetting(
+            f"{name}={value!r} is not accepted: a whole number{unit} from {low} to {high}."
+        )
+    return number
+
+
+def _decimal(env: dict[str, str], name: str, default: float) -> float:
+    value = env.get(name)
+    if value is None:
+        return default
+    try:
+        number = float(value.strip())
+    except ValueError:
+        number = math.nan
+    if not 0 < number < math.inf:
+        raise InvalidSetting(f"{name}={value!r} is not accepted: a number above 0.")
+    return number
+
+
+def _environment(env: dict[str, str]) -> Environment:
+    value = env.get("ALLIANCE_ENV", "dev")
+    try:
+        return Environment(value.strip().lower())
+    except ValueError:
+        accepted = ", ".join(e.value for e in Environment)
+        raise InvalidSetting(f"ALLIANCE_ENV={value!r} is not one of: {accepted}.") from None
+
+
+_DAY = 24 * 3600
+_MANY = 10**12
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +127,9 @@ class Settings:
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         """Settings from `ALLIANCE_*` variables; production ones are checked for safety."""
         env = dict(os.environ if environ is None else environ)
-        environment = Environment(env.get("ALLIANCE_ENV", "dev"))
+        environment = _environment(env)
         host = env.get("ALLIANCE_HOST", "127.0.0.1")
-        port = int(env.get("ALLIANCE_PORT", "8000"))
-        default_graphiql = "1" if environment is Environment.DEV else "0"
+        port = _number(env, "ALLIANCE_PORT", 8000, low=1, high=65535)
         settings = cls(
             environment=environment,
             database_url=env.get("ALLIANCE_DATABASE_URL", DEFAULT_DATABASE_URL),
@@ -77,22 +138,39 @@ class Settings:
             port=port,
             issuer=env.get("ALLIANCE_ISSUER", f"http://{host}:{port}").rstrip("/"),
             audience=env.get("ALLIANCE_AUDIENCE", "alliance-api"),
-            access_token_ttl=int(env.get("ALLIANCE_ACCESS_TOKEN_TTL", "600")),
-            graphiql=_flag(env.get("ALLIANCE_GRAPHIQL", default_graphiql)),
+            access_token_ttl=_number(
+                env, "ALLIANCE_ACCESS_TOKEN_TTL", 600, low=1, high=_DAY, unit=" of seconds"
+            ),
+            graphiql=_flag(env, "ALLIANCE_GRAPHIQL", environment is Environment.DEV),
             secret_key=env.get("ALLIANCE_SECRET_KEY", DEV_SECRET_KEY),
-            refresh_token_ttl=int(env.get("ALLIANCE_REFRESH_TOKEN_TTL", str(14 * 24 * 3600))),
-            dev_login=_flag(env.get("ALLIANCE_DEV_LOGIN")),
+            refresh_token_ttl=_number(
+                env,
+                "ALLIANCE_REFRESH_TOKEN_TTL",
+                14 * _DAY,
+                low=60,
+                high=365 * _DAY,
+                unit=" of seconds",
+            ),
+            dev_login=_flag(env, "ALLIANCE_DEV_LOGIN", False),
             redis_url=env.get("ALLIANCE_REDIS_URL") or None,
             redis_prefix=env.get("ALLIANCE_REDIS_PREFIX", "alliance:"),
-            cost_max_per_request=int(env.get("ALLIANCE_COST_MAX_PER_REQUEST", "10000")),
-            cost_budget=int(env.get("ALLIANCE_COST_BUDGET", "50000")),
-            cost_restore_rate=float(env.get("ALLIANCE_COST_RESTORE_RATE", "1000")),
-            max_body_bytes=int(env.get("ALLIANCE_MAX_BODY_BYTES", "1048576")),
-            token_burst=int(env.get("ALLIANCE_TOKEN_BURST", "30")),
-            token_rate=float(env.get("ALLIANCE_TOKEN_RATE", "1")),
-            reapply_inline_limit=int(env.get("ALLIANCE_REAPPLY_INLINE_LIMIT", "10000")),
-            reapply_batch_size=int(env.get("ALLIANCE_REAPPLY_BATCH_SIZE", "5000")),
-            reapply_sweep_seconds=float(env.get("ALLIANCE_REAPPLY_SWEEP_SECONDS", "30")),
+            cost_max_per_request=_number(
+                env, "ALLIANCE_COST_MAX_PER_REQUEST", 10_000, low=1, high=_MANY
+            ),
+            cost_budget=_number(env, "ALLIANCE_COST_BUDGET", 50_000, low=1, high=_MANY),
+            cost_restore_rate=_decimal(env, "ALLIANCE_COST_RESTORE_RATE", 1_000.0),
+            max_body_bytes=_number(
+                env, "ALLIANCE_MAX_BODY_BYTES", 1_048_576, low=1024, high=_MANY, unit=" of bytes"
+            ),
+            token_burst=_number(env, "ALLIANCE_TOKEN_BURST", 30, low=1, high=_MANY),
+            token_rate=_decimal(env, "ALLIANCE_TOKEN_RATE", 1.0),
+            reapply_inline_limit=_number(
+                env, "ALLIANCE_REAPPLY_INLINE_LIMIT", 10_000, low=0, high=_MANY
+            ),
+            reapply_batch_size=_number(
+                env, "ALLIANCE_REAPPLY_BATCH_SIZE", 5000, low=1, high=1_000_000
+            ),
+            reapply_sweep_seconds=_decimal(env, "ALLIANCE_REAPPLY_SWEEP_SECONDS", 30.0),
         )
         settings.require_safe()
         return settings

@@ -14,8 +14,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 from sqlalchemy import JSON, DateTime, MetaData, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -59,6 +62,37 @@ class UuidPrimaryKey:
 class Timestamps:
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+# How long a caller waits before retrying while the database is unreachable (seconds).
+RETRY_AFTER_SECONDS = 5
+UNAVAILABLE_MESSAGE = "The service cannot reach its database; retry later."
+
+_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    OSError,  # refused, reset, unreachable
+    SQLAlchemyTimeout,  # every pooled connection busy
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.CannotConnectNowError,  # starting up, shutting down, in recovery
+    asyncpg.exceptions.TooManyConnectionsError,
+)
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether `error` means the database cannot be reached now: a reason to retry later.
+
+    Looks through wrapped errors; a query the database refused (a bug, a missing table)
+    is not an outage.
+    """
+    seen: BaseException | None = error
+    for _ in range(8):  # causes chain a few levels deep at most
+        if seen is None:
+            return False
+        if isinstance(seen, _UNAVAILABLE):
+            return True
+        if isinstance(seen, DBAPIError) and seen.connection_invalidated:
+            return True
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return False
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

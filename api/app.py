@@ -7,16 +7,17 @@ import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from alliance.config import Environment, Settings
-from alliance.db import Database
+from alliance.db import RETRY_AFTER_SECONDS, Database, is_unavailable
 from alliance.health import is_database_ready
 from alliance.identity_providers.secret_box import SecretBox
 from alliance.policies.reapply import ReapplyOptions, sweep_forever
@@ -26,15 +27,32 @@ from api.graphiql import routes as graphiql_routes
 from api.graphql import AllianceGraphQL, RequireViewer
 from api.home import routes as home_routes
 from api.limits import BodySizeLimit, TokenRequestLimit
+from api.login import error_response
 from api.login import routes as login_routes
 from api.oauth import routes as oauth_routes
+from api.query_strings import CleanQueryStrings
 from auth.federation import Federation
+from auth.forms import MalformedRequest
 from auth.keys import KeyRing, ensure_key
-from auth.middleware import BearerTokenBackend, on_auth_error
+from auth.middleware import BearerTokenBackend, on_auth_error, unavailable
 from auth.oauth.server import AllianceAuthorizationServer
 from auth.tokens import TokenIssuer
 from schema.app_schema import build_schema
 from schema.cost_limit import CostPolicy
+
+
+async def malformed_request(_request: Request, exc: Exception) -> Response:
+    """A parameter that is not clean UTF-8, anywhere outside GraphQL (RFC 6749 §5.2)."""
+    response = error_response(400, "invalid_request", str(exc))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def database_unavailable(_request: Request, exc: Exception) -> Response:
+    """503 with Retry-After while the database is unreachable; anything else stays a 500."""
+    if not is_unavailable(exc):
+        raise exc
+    return unavailable()
 
 
 def create_app(settings: Settings, *, database: Database | None = None) -> Starlette:
@@ -67,8 +85,10 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
         return JSONResponse({"status": "ok"})
 
     async def readyz(_request: Request) -> JSONResponse:
-        ready = await is_database_ready(db)
-        return JSONResponse({"database": ready}, status_code=200 if ready else 503)
+        if await is_database_ready(db):
+            return JSONResponse({"database": True})
+        retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        return JSONResponse({"database": False}, status_code=503, headers=retry)
 
     oauth_server = AllianceAuthorizationServer(
         database=db, tokens=tokens, refresh_ttl=settings.refresh_token_ttl
@@ -114,6 +134,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
         middleware=[
             # First, so that nothing reads a body over the limit.
             Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
+            Middleware(CleanQueryStrings),
             Middleware(
                 SessionMiddleware,
                 secret_key=settings.secret_key,
@@ -128,6 +149,11 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
                 on_error=on_auth_error,
             ),
         ],
+        exception_handlers={
+            MalformedRequest: malformed_request,
+            OSError: database_unavailable,
+            SQLAlchemyError: database_unavailable,
+        },
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from alliance import demo, demo_intel, migrate
 from alliance import principals as principal_service
 from alliance.clients import service as client_service
-from alliance.config import Environment, Settings
+from alliance.config import ConfigurationError, Environment, Settings
 from alliance.db import Database
 from alliance.policies import reapply as policy_reapply
 from alliance.principals import CLI_CLIENT_ID, Credential
@@ -308,4 +308,9 @@ def export_schema(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except ConfigurationError as error:
+        # A wrong setting is the operator's to fix: one line, no traceback.
+        typer.echo(f"alliance: {error}", err=True)
+        raise SystemExit(2) from None

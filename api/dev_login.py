@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import json
-from urllib.parse import parse_qsl
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
@@ -25,6 +24,7 @@ from alliance.users.models import User
 from api.curl import curl_command
 from api.login import error_response, signed_in
 from api.pages import html_page
+from auth.forms import parse_form
 from auth.grants import user_token
 from auth.return_paths import InvalidReturnPath, require_return_path
 from auth.tokens import TokenIssuer
@@ -79,7 +79,7 @@ def routes(database: Database, tokens: TokenIssuer, *, graphiql: bool) -> list[B
     where one is given (an app's /oauth/authorize), else to a page showing a token."""
 
     async def dev_login(request: Request) -> Response:
-        form = dict(parse_qsl((await request.body()).decode())) if request.method == "POST" else {}
+        form = dict(parse_form(await request.body())) if request.method == "POST" else {}
         wanted_next = form.get("next") or request.query_params.get("next")
         try:
             next_path = require_return_path(wanted_next)

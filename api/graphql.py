@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
-from alliance.db import Database
+from alliance.db import UNAVAILABLE_MESSAGE, Database
 from alliance.identity_providers.secret_box import SecretBox
 from alliance.policies.reapply import ReapplyOptions
 from api import graphiql
-from auth.middleware import ViewerUser, unauthorized
+from auth.middleware import ViewerUser, unauthorized, unavailable
 from schema.context import Context
 from schema.cost_limit import THROTTLED
 
@@ -27,6 +30,13 @@ def _retry_after(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> int |
             if isinstance(extensions, dict) and extensions.get("code") == THROTTLED:
                 return int(extensions["retryAfter"])
     return None
+
+
+def request_error(message: str, status: int = 400) -> JSONResponse:
+    """A request refused before any GraphQL ran, answered in GraphQL's shape."""
+    code = "VALIDATION" if status == 400 else "REQUEST"
+    body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=status)
 
 
 class AllianceGraphQL(GraphQL[Context, None]):
@@ -42,6 +52,41 @@ class AllianceGraphQL(GraphQL[Context, None]):
         self.database = database
         self.secret_box = secret_box
         self.reapply = reapply or ReapplyOptions()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive))
+        except HTTPException as refused:  # strawberry's own answer is plain text
+            response = (
+                unavailable()
+                if refused.status_code == 503
+                else request_error(refused.reason, refused.status_code)
+            )
+        await response(scope, receive, send)
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        # While the database is unreachable the whole answer is 503 with Retry-After.
+        if any((e.extensions or {}).get("code") == "UNAVAILABLE" for e in result.errors or ()):
+            raise HTTPException(503, UNAVAILABLE_MESSAGE)
+        return await super().process_result(request, result)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """A request body: UTF-8 JSON holding one object, the request (GraphQL over HTTP)."""
+        try:
+            text = data.decode("utf-8") if isinstance(data, bytes) else data
+        except UnicodeDecodeError:
+            raise HTTPException(400, "The request body is not UTF-8.") from None
+        decoded = json.loads(text)
+        if not isinstance(decoded, dict):
+            raise HTTPException(
+                400, "Expected a JSON object: a GraphQL request, or its variables or extensions."
+            )
+        if not isinstance(decoded.get("operationName"), str | None):
+            raise HTTPException(400, "`operationName` is a string or null, if provided.")
+        return decoded
 
     async def get_context(self, request: Any, response: Any) -> Context:
         user = request.scope["user"]

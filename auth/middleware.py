@@ -11,7 +11,7 @@ from starlette.authentication import (
 from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse, Response
 
-from alliance.db import Database
+from alliance.db import RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, Database, is_unavailable
 from auth.principals import viewer_for
 from auth.tokens import InvalidToken, TokenIssuer
 from sharing import Viewer
@@ -36,6 +36,10 @@ class ViewerUser(BaseUser):
 CLIENT_AUTHENTICATED_PREFIX = "/oauth/"
 
 
+class DatabaseUnavailable(AuthenticationError):
+    """The principal could not be checked: the database is unreachable (answered 503)."""
+
+
 class BearerTokenBackend(AuthenticationBackend):
     """`Authorization: Bearer <access token>`; no header means anonymous."""
 
@@ -56,6 +60,10 @@ class BearerTokenBackend(AuthenticationBackend):
                 viewer = await viewer_for(session, claims)
         except InvalidToken as error:
             raise AuthenticationError(str(error)) from error
+        except Exception as error:
+            if is_unavailable(error):
+                raise DatabaseUnavailable from error
+            raise
         return AuthCredentials(sorted(viewer.scopes)), ViewerUser(viewer)
 
 
@@ -74,5 +82,16 @@ def unauthorized(message: str = "Authentication required.") -> Response:
     )
 
 
+def unavailable() -> Response:
+    """A 503 telling the caller when to retry, in GraphQL's shape, with no detail."""
+    return JSONResponse(
+        {"errors": [{"message": UNAVAILABLE_MESSAGE, "extensions": {"code": "UNAVAILABLE"}}]},
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 def on_auth_error(_conn: HTTPConnection, error: Exception) -> Response:
+    if isinstance(error, DatabaseUnavailable):
+        return unavailable()
     return unauthorized(str(error))

@@ -26,6 +26,7 @@ from schema.clients.types import ClientType
 from schema.contact_requests.mutations.contact_request_answer import contact_request_answer
 from schema.contact_requests.mutations.contact_request_send import contact_request_send
 from schema.contact_requests.queries import contact_requests
+from schema.control_characters import RefuseControlCharacters
 from schema.cost_limit import CostLimit, CostPolicy
 from schema.error_policy import ErrorPolicy
 from schema.identity_providers.mutations.identity_provider_register import (
@@ -52,6 +53,7 @@ from schema.members.mutations.member_suspend import member_suspend
 from schema.members.queries import members
 from schema.members.types import MemberType
 from schema.node import node, nodes
+from schema.operation_name import RequireOperationName
 from schema.policies.mutations.member_policy_set import member_policy_set
 from schema.policies.queries import member_policy
 from schema.read_audit import ReadAudit
@@ -135,6 +137,8 @@ def build_schema(cost: CostPolicy | None = None) -> strawberry.Schema:
         config=StrawberryConfig(auto_camel_case=True),
         extensions=[
             ErrorPolicy,
+            RequireOperationName,
+            RefuseControlCharacters,
             ReadAudit,
             lambda: QueryDepthLimiter(max_depth=12),
             lambda: MaxAliasesLimiter(max_alias_count=30),

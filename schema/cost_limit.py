@@ -79,6 +79,9 @@ class CostLimit(SchemaExtension):
 
     async def on_execute(self) -> AsyncIterator[None]:
         execution = self.execution_context
+        if execution.result is not None:  # an earlier extension refused it: nothing runs
+            yield
+            return
         if execution.graphql_document is not None:  # always: execution follows parsing
             self.operation = operation_of(
                 execution.schema._schema,

@@ -292,6 +292,34 @@ class AllianceRegions:
         """The member's home region, or None when the member is unknown."""
         return self.home_regions.get(member_id)
 
+    def require_region(self, code: str, field_name: str) -> str:
+        """`code` in upper case if it is a region of the alliance, else `InvalidSharingInput`
+        naming `field_name` and listing the regions."""
+        wanted = code.strip().upper()
+        if wanted not in self.regions:
+            known = ", ".join(sorted(self.regions))
+            message = f"{code!r} is not a region of the alliance; the regions are {known}."
+            raise InvalidSharingInput(message, field_name)
+        return wanted
+
+    def require_member(self, member_id: uuid.UUID, field_name: str) -> None:
+        """`InvalidSharingInput` naming `field_name` unless `member_id` is a member's."""
+        if member_id not in self.home_regions:
+            message = f"{member_id} is not a member of the alliance."
+            raise InvalidSharingInput(message, field_name)
+
+    def require_known(self, audience: Audience, field_name: str) -> None:
+        """`InvalidSharingInput` naming `field_name` if a grant or exclude of `audience`
+        names a region or a member the alliance does not have: it would be stored and
+        reach nobody, silently."""
+        for grant in audience.grants:
+            if isinstance(grant.target, RegionTarget):
+                self.require_region(grant.target.code, field_name)
+            elif isinstance(grant.target, MemberTarget):
+                self.require_member(grant.target.member_id, field_name)
+        for member_id in audience.excludes:
+            self.require_member(member_id, field_name)
+
 
 def intersect_targets(a: Target, b: Target, regions: AllianceRegions) -> Target | None:
     """The target reaching exactly the members both `a` and `b` reach; None if none.

@@ -22,6 +22,8 @@ def _is_loopback(host: str) -> bool:
 
 def is_acceptable_url(uri: str) -> bool:
     """Absolute, no fragment or credentials, https (or http on loopback, RFC 8252 §7.3)."""
+    if any(char.isspace() for char in uri):
+        return False  # no URI holds white space (RFC 3986); urlsplit would drop line breaks
     parts = urlsplit(uri)
     host = parts.hostname or ""
     if parts.fragment or not host or parts.username or parts.password:

@@ -46,6 +46,7 @@ async def effective_for(
     policy, version = await policy_for_records(session, owner_id)
     regions = await alliance_regions(session)
     try:
+        require_known_targets(regions, requested, personal_data_region)
         audience = effective_audience(
             requested,
             owner_id=owner_id,
@@ -59,6 +60,22 @@ async def effective_for(
     except SharingError as refused:
         raise InvalidInput(refused.message, field=refused.field or "audience") from None
     return audience, version
+
+
+def require_known_targets(
+    regions: AllianceRegions, requested: Audience | None, personal_data_region: str | None
+) -> None:
+    """`InvalidSharingInput` naming the field when a write names a region or a member the
+    alliance does not have (`audience`, `personalDataRegion`).
+
+    What it reveals: whether a member id the writer already holds belongs to a member of
+    any status. Member ids are random UUIDs, and the directory lists every active member
+    to every caller anyway.
+    """
+    if requested is not None:
+        regions.require_known(requested, "audience")
+    if personal_data_region is not None:
+        regions.require_region(personal_data_region, "personalDataRegion")
 
 
 def _requested(row: Any) -> Audience | None:

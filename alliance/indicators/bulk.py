@@ -22,6 +22,7 @@ from alliance.audit import service as audit_service
 from alliance.brands.models import Brand
 from alliance.db import utcnow
 from alliance.errors import InvalidInput, NotFound
+from alliance.indicators.audience import require_known_targets
 from alliance.indicators.drafts import IndicatorDraft, draft_fields
 from alliance.indicators.images import buckets
 from alliance.indicators.kinds import IndicatorKind
@@ -121,6 +122,7 @@ async def create_indicators(
         try:
             _normalized, fields = draft_fields(draft, now)
             fields["expires_at"] = retention.expiry_for(draft.kind, draft.expires_at, now)
+            require_known_targets(regions, draft.audience, fields["personal_data_region"])
             audience = effective_audience(
                 draft.audience,
                 owner_id=owner,
@@ -129,7 +131,7 @@ async def create_indicators(
                 record_type=RecordType.INDICATOR,
                 kind=draft.kind.value,
                 regions=regions,
-                personal_data_region=draft.personal_data_region,
+                personal_data_region=fields["personal_data_region"],
             )
         except (InvalidInput, SharingError) as invalid:
             message = f"{draft.external_id}: {invalid.message}"

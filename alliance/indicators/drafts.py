@@ -72,6 +72,11 @@ def require_aware(moment: dt.datetime | None, field: str) -> dt.datetime | None:
     return moment
 
 
+def _region_code(code: str | None) -> str | None:
+    # Region codes are upper case (whether the region exists is checked with the audience).
+    return None if code is None or not code.strip() else code.strip().upper()
+
+
 def draft_fields(draft: IndicatorDraft, now: dt.datetime) -> tuple[Normalized, dict[str, Any]]:
     """The normalised value and the model fields of a draft; `InvalidInput` names the field."""
     normalized = normalize(draft.kind, draft.value)
@@ -98,7 +103,7 @@ def draft_fields(draft: IndicatorDraft, now: dt.datetime) -> tuple[Normalized, d
         "last_seen": last_seen,
         "expires_at": require_aware(draft.expires_at, "expiresAt"),
         "external_id": external_id,
-        "personal_data_region": draft.personal_data_region,
+        "personal_data_region": _region_code(draft.personal_data_region),
     }
     return normalized, fields
 

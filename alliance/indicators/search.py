@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.audit.reads import ReadLog
 from alliance.errors import InvalidInput
-from alliance.indicators.kinds import IndicatorKind
+from alliance.indicators.kinds import IndicatorKind, Platform
 from alliance.indicators.models import Indicator
 from alliance.indicators.reads import (
     VisibleIndicator,
@@ -27,7 +27,10 @@ from alliance.indicators.reads import (
 from alliance.indicators.vocabulary import IndicatorOrder, IndicatorStatus
 from alliance.members.models import Member
 from alliance.pagination import Page, decode_cursor, encode_cursor, require_page_size
+from alliance.regions.models import Region
 from sharing import Viewer
+from sharing.audience import AllianceRegions
+from sharing.errors import InvalidSharingInput
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -35,7 +38,7 @@ class IndicatorFilter:
     """Every field narrows the list; None (or empty) leaves it open."""
 
     kinds: tuple[IndicatorKind, ...] = ()
-    platform: str | None = None
+    platform: Platform | None = None
     brand_id: uuid.UUID | None = None
     owner_region: str | None = None
     status: IndicatorStatus | None = None
@@ -58,7 +61,7 @@ def _conditions(viewer: Viewer, wanted: IndicatorFilter) -> list[ColumnElement[b
     # (value asked for, condition it becomes); None leaves the list open.
     candidates: list[tuple[Any, Callable[[Any], ColumnElement[bool]]]] = [
         (wanted.kinds or None, Indicator.kind.in_),
-        (wanted.platform, lambda v: Indicator.platform == v),
+        (wanted.platform, lambda v: Indicator.platform == v.value),
         (wanted.brand_id, lambda v: brand_filter(viewer, v)),
         (wanted.owner_region, owner_in_region),
         (wanted.status, lambda v: effective_status() == v.value),
@@ -103,6 +106,15 @@ def _cursor(order: IndicatorOrder, item: VisibleIndicator) -> str:
     return encode_cursor([text, str(item.indicator.id)])
 
 
+async def _known_region(session: AsyncSession, code: str) -> str:
+    # A code no region has would silently match nothing: name the regions instead.
+    regions = AllianceRegions(frozenset(await session.scalars(select(Region.code))))
+    try:
+        return regions.require_region(code, "ownerRegion")
+    except InvalidSharingInput as invalid:
+        raise InvalidInput(invalid.message, field=invalid.field) from None
+
+
 async def search(
     session: AsyncSession,
     *,
@@ -119,6 +131,9 @@ async def search(
     includes a record the viewer could not list.
     """
     require_page_size(first)
+    if wanted.owner_region is not None:
+        region = await _known_region(session, wanted.owner_region)
+        wanted = dataclasses.replace(wanted, owner_region=region)
     conditions = _conditions(viewer, wanted)
     column, descending = _ORDER_COLUMNS[order]
     ordering = (column.desc(), Indicator.id.desc()) if descending else (column, Indicator.id)

@@ -22,6 +22,7 @@ from alliance.policies.store import (
     mark_reapplied,
     members_reapplying,
 )
+from alliance.policies.targets import require_known_targets
 from sharing import MemberStatus, Viewer
 from sharing.policy import MemberPolicy
 
@@ -40,6 +41,7 @@ async def store_policy(session: AsyncSession, *, viewer: Viewer, policy: MemberP
     if member.status is MemberStatus.OFFBOARDED:
         # Re-applying a policy would share again what offboarding withdrew.
         raise IllegalTransition("An offboarded member's policy is closed.", field="memberId")
+    await require_known_targets(session, policy)
     latest = await session.scalar(
         select(func.max(MemberPolicyVersion.version)).where(
             MemberPolicyVersion.member_id == member_id

@@ -6,12 +6,14 @@ the form first (as other ASGI integrations of authlib do) and hands over the val
 
 from __future__ import annotations
 
+import base64
 from collections import defaultdict
-from urllib.parse import parse_qsl
 
 from authlib.oauth2.rfc6749 import InvalidRequestError, OAuth2Payload, OAuth2Request
 from starlette.datastructures import Headers
 from starlette.requests import Request
+
+from auth.forms import MalformedRequest, parse_form, parse_query, require_clean
 
 # authlib refuses plain-http URLs; TLS is our deployment's job: Settings.require_safe
 # demands an https issuer in production, while dev and tests serve http on loopback.
@@ -68,20 +70,34 @@ async def _form(request: Request) -> list[tuple[str, str]]:
     body = await request.body()
     if len(body) > MAX_BODY_BYTES:
         return []
+    return parse_form(body)
+
+
+def _require_clean_basic_credentials(request: Request) -> None:
+    # authlib decodes HTTP Basic credentials itself; a client id never reaches a query
+    # holding a character no input may hold.
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return
     try:
-        return parse_qsl(body.decode("utf-8", errors="replace"), max_num_fields=100)
-    except ValueError:  # too many fields: authlib then reports what is missing
-        return []
+        credentials = base64.b64decode(value, validate=True).decode("utf-8")
+    except ValueError:  # binascii.Error and UnicodeDecodeError alike
+        raise MalformedRequest("The Basic credentials are not base64 of UTF-8.") from None
+    require_clean([("Authorization", credentials)])
 
 
 async def oauth2_request(request: Request) -> StarletteOAuth2Request:
-    """The request with its form read, ready for authlib's synchronous code."""
+    """The request with its form read, ready for authlib's synchronous code.
+
+    `MalformedRequest` if a parameter is not clean UTF-8 (the app answers 400).
+    """
     form = await _form(request)
+    _require_clean_basic_credentials(request)
     return StarletteOAuth2Request(
         method=request.method,
         url=str(request.url),
         headers=request.headers,
-        query=list(request.query_params.multi_items()),
+        query=parse_query(request.url.query),
         form=form,
     )
 

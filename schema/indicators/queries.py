@@ -13,7 +13,7 @@ from alliance.indicators.search import IndicatorFilter, search
 from schema.capabilities import query_field, requires
 from schema.connection import Connection, connection_from_page
 from schema.context import Info
-from schema.enums import ErrorCode, IndicatorKind, IndicatorOrder, IndicatorStatus
+from schema.enums import ErrorCode, IndicatorKind, IndicatorOrder, IndicatorStatus, Platform
 from schema.errors import from_domain
 from schema.ids import parse_global_id
 from schema.indicators.inputs import IndicatorValueInput
@@ -26,11 +26,13 @@ NO_BRAND = uuid.UUID(int=0)
 @strawberry.input(description="Every field narrows the list; leave it out to leave it open.")
 class IndicatorFilterInput:
     kinds: list[IndicatorKind] | None = None
-    platform: str | None = None
+    platform: Platform | None = None
     brand_id: strawberry.ID | None = strawberry.field(
         default=None, description="Only records whose owner is named to you can match a brand."
     )
-    owner_region: str | None = None
+    owner_region: str | None = strawberry.field(
+        default=None, description="A region code (see `regions`); any other is an error."
+    )
     status: IndicatorStatus | None = None
     min_confidence: int | None = None
     max_confidence: int | None = None

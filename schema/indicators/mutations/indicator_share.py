@@ -28,7 +28,9 @@ class IndicatorSharePayload:
     indicator: IndicatorType | None = None
 
 
-async def resolve(info: Info, id: strawberry.ID, audience: str | None) -> IndicatorSharePayload:
+async def resolve(
+    info: Info, id: strawberry.ID, audience: str | None = None
+) -> IndicatorSharePayload:
     async def operation(session: AsyncSession) -> dict[str, Any]:
         viewer = info.context.viewer
         shared, _ = await indicator_service.share(

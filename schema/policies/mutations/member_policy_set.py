@@ -75,7 +75,11 @@ class MemberPolicySetInput:
                 require_id(m, "Member", field="standingExcludes") for m in self.standing_excludes
             ),
             fences=frozenset(
-                RegionFence(f.data_region, f.to_region, f.transfer_basis) for f in self.fences
+                # Region codes are upper case; whether they exist, the service checks.
+                RegionFence(
+                    f.data_region.strip().upper(), f.to_region.strip().upper(), f.transfer_basis
+                )
+                for f in self.fences
             ),
             count_in_aggregates=self.count_in_aggregates,
         )
