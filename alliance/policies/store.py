@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.db import utcnow
+from alliance.errors import Forbidden
 from alliance.members.models import Member
 from alliance.policies.codec import policy_from_body
 from alliance.policies.models import MemberPolicyVersion
@@ -44,10 +45,19 @@ async def policy_for_records(
     """The member's current policy (as `current_policy`) for computing its records'
     audiences: it stays current until the caller's transaction ends, because a policy
     change waits for that transaction (PostgreSQL: FOR KEY SHARE on the member row;
-    SQLite has one writer at a time)."""
-    await session.execute(
-        select(Member.id).where(Member.id == member_id).with_for_update(read=True, key_share=True)
+    SQLite has one writer at a time).
+
+    `Forbidden` unless the member is active: a request authenticated just before its
+    member was suspended or offboarded must not write audiences after it, or a WITHDRAW
+    would miss what it wrote (DESIGN §3, invariant 7). Offboarding waits for the caller.
+    """
+    status = await session.scalar(
+        select(Member.status)
+        .where(Member.id == member_id)
+        .with_for_update(read=True, key_share=True)
     )
+    if status is not MemberStatus.ACTIVE:
+        raise Forbidden("Only an active member writes records.")
     return await current_policy(session, member_id)
 
 

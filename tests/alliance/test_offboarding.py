@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import pytest
 
-from alliance.errors import IllegalTransition
+from alliance.errors import Forbidden, IllegalTransition
+from alliance.indicators.bulk import create_indicators
+from alliance.indicators.drafts import IndicatorDraft
+from alliance.indicators.kinds import IndicatorKind
+from alliance.indicators.normalize import IndicatorValue
 from alliance.policies import service as policy_service
 from schema.ids import to_global_id
 from sharing import Role
-from sharing.audience import parse_audience
+from sharing.audience import Tlp, parse_audience
 from sharing.policy import Ceiling, MemberPolicy, RecordType, RuleKey
 from tests.fixtures.graphql import Api
-from tests.fixtures.indicators import Intel
+from tests.fixtures.indicators import Intel, member_viewer
 from tests.fixtures.world import World
 
 OFFBOARD = """mutation($id: ID!, $d: DataDisposition!) {
@@ -113,3 +117,33 @@ async def test_a_disclosed_sighting_by_the_owner_does_not_unmask_an_anonymous_re
     names = sorted(s["memberName"] or "" for s in node["sightings"])
     assert names == ["", "Open Witness SA"]
     assert "Hidden Owner" not in response.text
+
+
+async def test_a_write_authenticated_before_a_withdraw_is_refused_after_it(
+    api: Api, world: World, intel: Intel
+) -> None:
+    # given a member system whose request was authenticated (its viewer built) just before
+    # the secretariat offboards its member with WITHDRAW
+    owner = await world.member("Leaving Brands SA", region="EU")
+    reader = world.token(await world.user(await world.member(region="CN"), Role.ANALYST))
+    in_flight = member_viewer(owner)
+    admin = world.token(await world.alliance_admin())
+    offboarded = await api.query(
+        OFFBOARD, {"id": to_global_id("Member", owner.id), "d": "WITHDRAW"}, token=admin
+    )
+    assert offboarded["memberOffboard"]["errors"] == []
+
+    # when the request's write transaction runs after the offboarding committed
+    draft = IndicatorDraft(
+        kind=IndicatorKind.EMAIL,
+        value=IndicatorValue(value="late-writer@fake-shop.com"),
+        tlp=Tlp.AMBER,
+        audience=parse_audience("alliance=FULL"),
+        external_id="late-1",
+    )
+    with pytest.raises(Forbidden):
+        async with world.db.viewer_transaction(in_flight) as session:
+            await create_indicators(session, viewer=in_flight, drafts=[draft])
+
+    # then nothing of it reaches anyone
+    assert (await api.query(LIST, token=reader))["indicators"]["totalCount"] == 0
