@@ -2,14 +2,18 @@
 
 DESIGN §3, invariant 6: the secretariat administers membership but never becomes a member.
 
-| act                      | the member's own admins | alliance admins           |
-|--------------------------|-------------------------|---------------------------|
-| DIRECTORY (people, brands) | yes                   | yes (onboarding, recovery) |
-| NARROW (revoke a client, deactivate a user) | yes  | yes (emergency)           |
-| ONBOARDING_LOGIN (first identity provider of an invited member) | yes | yes      |
-| CREDENTIALS (clients, identity provider) | yes     | no                        |
-| ROLES (who holds power inside the member) | yes    | no                        |
-| POLICY (set or read its sharing policy) | yes      | no                        |
+| act | the member's own admins | alliance admins |
+|---|---|---|
+| DIRECTORY (people, brands) | yes | yes (onboarding, recovery) |
+| NARROW (revoke a client, deactivate a user) | yes | yes (an emergency) |
+| ONBOARDING_LOGIN (an invited member's first identity provider) | yes | yes |
+| CREDENTIALS (clients, identity provider) | yes | no |
+| ROLES (who holds power inside the member) | yes | no |
+| POLICY (set or read its sharing policy) | yes | no |
+
+Alliance admins invite a member's people, but appoint a member admin only while the
+member has none (alliance/users/service.py), so that they never choose who holds power
+inside a member that has its own admins.
 
 For the secretariat itself (`member_id` None) alliance admins may do everything; member
 admins nothing. The operator's command line (the system principal, which never reaches the

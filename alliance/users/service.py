@@ -6,13 +6,13 @@ import uuid
 from collections.abc import Iterable
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.access import Act, may_act_for
 from alliance.audit import service as audit_service
 from alliance.db import utcnow
-from alliance.errors import Conflict, IllegalTransition, InvalidInput, NotFound
+from alliance.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
 from alliance.members.models import Member
 from alliance.users.models import User, UserStatus
 from sharing import MemberStatus, Role, Viewer
@@ -70,6 +70,8 @@ async def invite(
             raise NotFound("member", field="memberId")
         if member.status is MemberStatus.OFFBOARDED:
             raise IllegalTransition("An offboarded member gets no new users.", field="memberId")
+    roles = list(roles)
+    await _require_may_appoint(session, viewer, member_id, roles)
     address = normalize_email(email)
     if await session.scalar(select(User.id).where(User.email == address)) is not None:
         raise Conflict("A user with this email address exists already.", field="email")
@@ -93,18 +95,39 @@ async def invite(
     return user
 
 
+async def _require_may_appoint(
+    session: AsyncSession, viewer: Viewer, member_id: uuid.UUID | None, roles: Iterable[Role]
+) -> None:
+    # Who holds power inside a member is its own admins' choice (Act.ROLES). The
+    # secretariat appoints a member's admin only while it has none: onboarding, or
+    # recovery after the last one left; otherwise it could appoint one and then
+    # deactivate the member's own (DESIGN §3, invariant 6).
+    if Role.MEMBER_ADMIN not in set(roles) or may_act_for(viewer, member_id, Act.ROLES):
+        return
+    if member_id is not None and await _active_admins(session, member_id):
+        raise Forbidden(
+            "This member has an admin: only its own admins appoint another.", field="roles"
+        )
+
+
+async def _active_admins(
+    session: AsyncSession, member_id: uuid.UUID, *, besides: uuid.UUID | None = None
+) -> list[User]:
+    users = await session.scalars(
+        select(User).where(
+            User.member_id == member_id,
+            User.id != besides if besides is not None else true(),
+            User.status != UserStatus.DEACTIVATED,
+        )
+    )
+    return [user for user in users if Role.MEMBER_ADMIN in user.role_set]
+
+
 async def _require_another_admin(session: AsyncSession, user: User) -> None:
     """A member keeps at least one active member admin, or nobody could manage it."""
     if user.member_id is None or Role.MEMBER_ADMIN not in user.role_set:
         return
-    others = await session.scalars(
-        select(User).where(
-            User.member_id == user.member_id,
-            User.id != user.id,
-            User.status != UserStatus.DEACTIVATED,
-        )
-    )
-    if not any(Role.MEMBER_ADMIN in other.role_set for other in others):
+    if not await _active_admins(session, user.member_id, besides=user.id):
         raise IllegalTransition("A member keeps at least one member admin.", field="id")
 
 

@@ -127,7 +127,7 @@ async def test_alliance_admin_onboards_users_of_any_member(api: Api, world: Worl
     token = world.token(await world.alliance_admin())
     data = await api.query(
         INVITE_USER,
-        {"member": to_global_id("Member", member.id), "roles": ["MEMBER_ADMIN"]},
+        {"member": to_global_id("Member", member.id), "roles": ["ANALYST"]},
         token=token,
     )
     assert data["userInvite"]["errors"] == []

@@ -17,7 +17,8 @@ from alliance.clients.models import Client
 from alliance.db import Database
 from alliance.identity_providers.models import IdentityProvider
 from alliance.policies.models import MemberPolicyVersion
-from alliance.users.models import UserStatus
+from alliance.users import service as user_service
+from alliance.users.models import User, UserStatus
 from schema.ids import to_global_id
 from sharing import MemberStatus, Role
 from tests.fixtures.graphql import Api
@@ -209,3 +210,34 @@ async def test_the_secretariat_manages_its_own_clients(api: Api, world: World) -
     assert _payload(data)["errors"] == []
     listed = await api.query(CLIENTS, {"m": None}, token=token)
     assert listed["clients"] == [{"clientId": _payload(data)["client"]["clientId"]}]
+
+
+INVITE_ADMIN = """mutation($m: ID) { userInvite(input: {memberId: $m, email: "%s",
+  roles: [MEMBER_ADMIN]}) { user { roles } errors { code field } } }"""
+
+
+async def test_an_alliance_admin_appoints_a_members_admin_only_while_it_has_none(
+    api: Api, world: World
+) -> None:
+    # given an active member with its own admin
+    member = await world.member()
+    own_admin = await world.admin_of(member)
+    admin = world.token(await world.alliance_admin())
+    member_id = {"m": to_global_id("Member", member.id)}
+
+    # when the secretariat invites another admin into it (to then deactivate the member's)
+    data = await api.query(INVITE_ADMIN % "new-boss@member.example", member_id, token=admin)
+
+    # then it is refused and nobody is added
+    assert _payload(data) == {"user": None, "errors": [{"code": "FORBIDDEN", "field": "roles"}]}
+    async with world.db.session() as session:
+        found = await user_service.by_email(session, "new-boss@member.example")
+    assert found is None
+
+    # once the member has no admin left (recovery), the secretariat may appoint one
+    async with world.db.transaction() as session:
+        stored = await session.get(User, own_admin.id)
+        assert stored is not None
+        stored.status = UserStatus.DEACTIVATED
+    data = await api.query(INVITE_ADMIN % "recovery@member.example", member_id, token=admin)
+    assert _payload(data) == {"user": {"roles": ["MEMBER_ADMIN"]}, "errors": []}

@@ -212,7 +212,7 @@ async def test_a_person_the_secretariat_invites_into_a_member_cannot_log_in_as_i
     registered = await federated.api.query(register, {"input": values}, token=admin)
     assert registered["identityProviderRegister"]["errors"] == []
     invite = """mutation($m: ID) { userInvite(input: {memberId: $m, email: "mole@alliance.example",
-      roles: [MEMBER_ADMIN]}) { errors { code } } }"""
+      roles: [ANALYST]}) { errors { code } } }"""
     member_id = to_global_id("Member", federated.member.id)
     invited = await federated.api.query(invite, {"m": member_id}, token=admin)
     assert invited["userInvite"]["errors"] == []
