@@ -187,6 +187,14 @@ def policy_excludes(
     return policy.standing_excludes | ceiling_excludes
 
 
+def default_excludes(
+    policy: MemberPolicy, record_type: RecordType, kind: str | None
+) -> frozenset[uuid.UUID]:
+    """The members that `policy` excludes from the records of this type and kind that
+    asked for no audience (its default's excludes), besides `policy_excludes`."""
+    return policy.default_for(record_type, kind).excludes
+
+
 def narrow_by_policy(
     grants: frozenset[Grant],
     *,
@@ -195,6 +203,7 @@ def narrow_by_policy(
     kind: str | None,
     regions: AllianceRegions,
     personal_data_region: str | None = None,
+    by_default: bool = False,
 ) -> frozenset[Grant]:
     """`grants` clipped to the ceiling and region fences of `policy`: nobody gets more
     from the result than from `grants`, nor more than `policy` allows.
@@ -203,10 +212,14 @@ def narrow_by_policy(
     it gives grants no wider than `effective_audience` computes under `policy`, because
     every stored audience is already within what the record asked for: this is what a
     policy change applies at once, before the records are recomputed (docs/sharing.md).
+    A record that asked for nothing (`by_default`) asked for the policy's default, which
+    changes with the policy: its grants are clipped to the new default too.
     """
     barred = frozenset[str]()
     if personal_data_region is not None:
         barred = policy.barred_regions(personal_data_region)
+    if by_default:
+        grants = _clip_all(grants, policy.default_for(record_type, kind).grants, regions)
     return _narrow(grants, policy.ceiling_for(record_type, kind), barred, regions)
 
 

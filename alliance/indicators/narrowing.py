@@ -4,9 +4,11 @@ Recomputing every record's audience from what it asked for takes a Python pass p
 record: minutes at a million records. Narrowing does not need it. Every stored audience
 is within what its record asked for, so clipping the *stored* grants to the new ceiling
 and fences (`sharing.policy.narrow_by_policy`) and adding the new excludes gives an
-audience no wider than the new policy allows. The clip of a grant depends only on the
-grant, the record's kind and its data region, so it is computed once per distinct
-(kind, data region, grant) held by the member and applied to all its rows in a few
+audience no wider than the new policy allows. A record that asked for nothing asked for
+the policy's default, which the change may narrow too: its grants are also clipped to the
+new default, and get the default's excludes. The clip of a grant depends only on the
+grant, the record's kind and data region and whether it asked for nothing, so it is
+computed once per distinct such shape held by the member and applied to all its rows in a few
 statements, inside the policy change's transaction. Records keep their old
 `policy_version`: the batches (alliance/indicators/audience.py) then recompute each one
 exactly, which only ever widens what this left (docs/sharing.md, "Policy changes").
@@ -43,12 +45,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from alliance.indicators.models import Indicator
 from alliance.policies.store import alliance_regions, current_policy
 from sharing.audience import AllianceRegions, Grant, Level, target_from_key, target_key
-from sharing.policy import MemberPolicy, RecordType, narrow_by_policy, policy_excludes
+from sharing.policy import (
+    MemberPolicy,
+    RecordType,
+    default_excludes,
+    narrow_by_policy,
+    policy_excludes,
+)
 from sharing.storage import tables_of
 
 # Scratch tables of one narrowing, created and dropped inside its transaction.
 _scratch = MetaData()
-_SHAPE = ("kind", "data_region", "target_kind", "target_key", "level")
+_SHAPE = ("kind", "data_region", "by_default", "target_kind", "target_key", "level")
 # The member's grants as held before the change, with what their clip depends on.
 _HELD = Table(
     "policy_held",
@@ -80,8 +88,9 @@ _NARROWED = Table(
 _indicators = cast(Table, Indicator.__table__)
 _grants = tables_of(Indicator).grants
 _excludes = tables_of(Indicator).excludes
-# What identifies a held grant's clip: the record's kind and data region, and the grant.
-_GrantShape = tuple[str, str, str, str, str]
+# What identifies a held grant's clip: the record's kind and data region, whether it asked
+# for no audience (then its default bounds it: "1"), and the grant.
+_GrantShape = tuple[str, str, str, str, str, str]
 
 
 def _owned(member_id: uuid.UUID) -> Any:
@@ -102,7 +111,7 @@ async def _hold(session: AsyncSession, member_id: uuid.UUID) -> list[_GrantShape
     kind = type_coerce(_indicators.c.kind, String())
     data_region = func.coalesce(_indicators.c.personal_data_region, "")
     held = (
-        select(_grants.c.record_id, kind, data_region, *_grant_columns())
+        select(_grants.c.record_id, kind, data_region, _by_default(), *_grant_columns())
         .select_from(_indicators.join(_grants, _grants.c.record_id == _indicators.c.id))
         .where(_owned(member_id))
     )
@@ -110,6 +119,10 @@ async def _hold(session: AsyncSession, member_id: uuid.UUID) -> list[_GrantShape
     await _analyze(session, _HELD)
     shapes = select(*(_HELD.c[name] for name in _SHAPE)).distinct()
     return [cast(_GrantShape, tuple(row)) for row in await session.execute(shapes)]
+
+
+def _by_default() -> Any:
+    return case((_indicators.c.requested_audience.is_(None), "1"), else_="0")
 
 
 def _grant_columns() -> tuple[Any, ...]:
@@ -122,7 +135,7 @@ def _clip_rows(
     """One row per (held grant shape, grant it becomes), for the shapes the policy
     changes; a shape that disappears gets one row with no new grant."""
     rows: list[dict[str, Any]] = []
-    for kind, data_region, old_kind, old_key, old_level in shapes:
+    for kind, data_region, by_default, old_kind, old_key, old_level in shapes:
         held = Grant(target_from_key(old_kind, old_key), Level(old_level))
         clipped = narrow_by_policy(
             frozenset({held}),
@@ -131,10 +144,12 @@ def _clip_rows(
             kind=kind,
             regions=regions,
             personal_data_region=data_region or None,
+            by_default=by_default == "1",
         )
         if clipped == {held}:
             continue
-        shape = dict(zip(_SHAPE, (kind, data_region, old_kind, old_key, old_level), strict=True))
+        values = (kind, data_region, by_default, old_kind, old_key, old_level)
+        shape = dict(zip(_SHAPE, values, strict=True))
         if not clipped:
             rows.append({**shape, "new_kind": None, "new_key": None, "strength": None})
         for grant in clipped:
@@ -205,20 +220,40 @@ async def _replace_clipped(session: AsyncSession, clips: list[dict[str, Any]]) -
 async def _add_excludes(
     session: AsyncSession, member_id: uuid.UUID, policy: MemberPolicy, kinds: set[str]
 ) -> None:
-    kinds_excluding: dict[uuid.UUID, list[str]] = defaultdict(list)
+    # Every record of a kind gets the policy's excludes; a record that asked for no
+    # audience also gets its default's.
+    everyone: dict[uuid.UUID, list[str]] = defaultdict(list)
+    by_default: dict[uuid.UUID, list[str]] = defaultdict(list)
     for kind in sorted(kinds):
         for excluded in policy_excludes(policy, RecordType.INDICATOR, kind):
-            kinds_excluding[excluded].append(kind)
+            everyone[excluded].append(kind)
+        for excluded in default_excludes(policy, RecordType.INDICATOR, kind):
+            by_default[excluded].append(kind)
+    for excluded, excluded_kinds in everyone.items():
+        await _exclude(session, member_id, excluded, excluded_kinds)
+    for excluded, excluded_kinds in by_default.items():
+        await _exclude(session, member_id, excluded, excluded_kinds, only_by_default=True)
+
+
+async def _exclude(
+    session: AsyncSession,
+    member_id: uuid.UUID,
+    excluded: uuid.UUID,
+    kinds: list[str],
+    *,
+    only_by_default: bool = False,
+) -> None:
+    present = _excludes.alias("present")
+    already = exists().where(
+        present.c.record_id == _indicators.c.id, present.c.member_id == excluded
+    )
     kind_column = type_coerce(_indicators.c.kind, String())
-    for excluded, excluded_kinds in kinds_excluding.items():
-        present = _excludes.alias("present")
-        already = exists().where(
-            present.c.record_id == _indicators.c.id, present.c.member_id == excluded
-        )
-        records = select(_indicators.c.id, literal(excluded, Uuid())).where(
-            _owned(member_id), kind_column.in_(excluded_kinds), ~already
-        )
-        await session.execute(insert(_excludes).from_select(["record_id", "member_id"], records))
+    records = select(_indicators.c.id, literal(excluded, Uuid())).where(
+        _owned(member_id), kind_column.in_(kinds), ~already
+    )
+    if only_by_default:
+        records = records.where(_indicators.c.requested_audience.is_(None))
+    await session.execute(insert(_excludes).from_select(["record_id", "member_id"], records))
 
 
 async def narrow_to_policy(session: AsyncSession, *, member_id: uuid.UUID) -> int:

@@ -21,10 +21,11 @@ from alliance.indicators.kinds import IndicatorKind
 from alliance.indicators.models import Indicator
 from alliance.indicators.normalize import IndicatorValue
 from alliance.members.models import Member
+from alliance.policies.reapply import sweep_lock
 from alliance.policies.service import set_policy
 from alliance.policies.store import alliance_regions, current_policy
 from schema.ids import to_global_id
-from sharing import SYSTEM_VIEWER
+from sharing import SYSTEM_VIEWER, Role
 from sharing.audience import Audience, Tlp, parse_audience
 from sharing.policy import (
     Ceiling,
@@ -460,3 +461,46 @@ async def test_a_record_written_during_a_policy_change_is_narrowed_by_it(
         stored = await stored_audiences(session, Indicator, [written])
     cn_facts = ViewerFacts(cn.id, "CN", True)
     assert level_for(cn_facts, owner.id, stored[written]) is None
+
+
+async def test_a_narrower_default_reaches_records_that_asked_for_none_at_once(
+    api: Api, world: World
+) -> None:
+    # given a member whose default shares indicators alliance-wide, and records written
+    # without an audience (so: "my default")
+    owner = await world.member(region="EU")
+    reader = world.token(await world.user(await world.member(region="CN"), Role.ANALYST))
+    rival = await world.member(region="EU")
+    rival_token = world.token(await world.user(rival, Role.ANALYST))
+    wide = {RuleKey(RecordType.INDICATOR): parse_audience("alliance=FULL")}
+    await _set(world.db, MemberPolicy(owner.id, defaults=wide), inline_limit=99)
+    tag = uuid.uuid4().hex[:8]
+    drafts = [
+        IndicatorDraft(
+            kind=IndicatorKind.EMAIL,
+            value=IndicatorValue(value=f"by-default{n}-{tag}@fake-shop.com"),
+            external_id=f"{tag}-{n}",
+        )
+        for n in range(INLINE + 2)
+    ]
+    viewer = member_viewer(owner)
+    async with world.db.viewer_transaction(viewer) as session:
+        ids, _ = await create_indicators(session, viewer=viewer, drafts=drafts)
+    first = next(iter(ids.values()))
+    value = await _value_of(world.db, first)
+    assert (await _sees(api, reader, first, value))["node"] is not None
+
+    # when its admin narrows the default to its region, excluding a rival, past the
+    # inline limit, and no batch may run yet
+    narrower = parse_audience(f"region:EU=FULL, exclude:{rival.id}")
+    policy = MemberPolicy(owner.id, defaults={RuleKey(RecordType.INDICATOR): narrower})
+    async with sweep_lock(world.db) as held:
+        assert held
+        assert await _set(world.db, policy) is None
+
+        # then the other region and the rival see none of those records at once
+        for token in (reader, rival_token):
+            seen = await _sees(api, token, first, value)
+            assert seen["indicators"]["totalCount"] == 0
+            assert seen["node"] is None
+            assert seen["match"][0]["indicators"] == []
