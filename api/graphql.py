@@ -79,7 +79,12 @@ class AllianceGraphQL(GraphQL[Context, None]):
             text = data.decode("utf-8") if isinstance(data, bytes) else data
         except UnicodeDecodeError:
             raise HTTPException(400, "The request body is not UTF-8.") from None
-        decoded = json.loads(text)
+        try:
+            decoded = json.loads(text)
+        except (ValueError, RecursionError):
+            # Not only malformed JSON: a number of thousands of digits or nesting deeper
+            # than Python reads are ValueError and RecursionError, not JSONDecodeError.
+            raise HTTPException(400, "The request body is not JSON that can be read.") from None
         if not isinstance(decoded, dict):
             raise HTTPException(
                 400, "Expected a JSON object: a GraphQL request, or its variables or extensions."

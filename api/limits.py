@@ -22,7 +22,7 @@ class _BodyTooLarge(Exception):
 
 def _declared_length(scope: Scope) -> int | None:
     value = Headers(scope=scope).get("content-length", "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 class BodySizeLimit:

@@ -43,6 +43,14 @@ def _shown(error: GraphQLError) -> GraphQLError:
     if isinstance(original, AllianceError):
         error.extensions = {"code": original.code.value, "field": original.field}
         return error
+    if error.path is None and isinstance(original, ValueError | RecursionError):
+        # A value of the document or its variables that cannot be read (a number of
+        # thousands of digits): about the request, and nothing ran.
+        return GraphQLError(
+            "A value in the request cannot be read (too large or too deeply nested).",
+            nodes=error.nodes,
+            extensions={"code": "VALIDATION"},
+        )
     return _masked(original, nodes=error.nodes, path=error.path)
 
 

@@ -139,3 +139,37 @@ async def test_a_missing_query_and_a_mutation_over_get_are_refused_not_internal(
     for response in (missing, over_get):
         assert 400 <= response.status_code < 500, response.text
         assert "INTERNAL" not in response.text
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [b"1" * 5000, b"[" * 100_000 + b"]" * 100_000],
+    ids=["number-over-4300-digits", "nested-100000-deep"],
+)
+async def test_json_that_python_cannot_read_is_a_400(
+    api: Api, world: World, variables: bytes
+) -> None:
+    token = world.token(await world.user(await world.member(), Role.ANALYST))
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    body = b'{"query": "{ viewer { kind } }", "variables": {"a": ' + variables + b"}}"
+    posted = await api.client.post("/graphql", content=body, headers=headers)
+    responses = [posted]
+    if len(variables) < 10_000:  # the same in a GET's query string, where it fits in one
+        query = {"query": "{ viewer { kind } }", "variables": '{"a": ' + variables.decode() + "}"}
+        responses.append(await api.client.get("/graphql", params=query, headers=headers))
+    for response in responses:
+        assert response.status_code == 400, response.text[:300]
+        assert response.json()["errors"][0]["extensions"]["code"] == "VALIDATION"
+
+
+async def test_a_content_length_that_is_not_ascii_digits_is_not_a_500(
+    api: Api, world: World
+) -> None:
+    token = world.token(await world.user(await world.member(), Role.ANALYST))
+    headers = [
+        (b"authorization", f"Bearer {token}".encode()),
+        (b"content-type", b"application/json"),
+        (b"content-length", "\u00b2".encode("latin-1")),
+    ]
+    response = await api.client.post("/graphql", content=b"{}", headers=headers)
+    assert response.status_code < 500

@@ -3,6 +3,8 @@ answered with the values that exist."""
 
 from __future__ import annotations
 
+import pytest
+
 from schema.ids import to_global_id
 from sharing import Role
 from tests.fixtures.graphql import Api
@@ -59,3 +61,23 @@ async def test_an_optional_argument_left_out_is_not_an_internal_error(
 
     # then the call is answered, not masked as INTERNAL
     assert data["indicatorShare"]["errors"] == []
+
+
+BIG = "1" * 5000
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ indicators(first: BIG) { edges { cursor } } }".replace("BIG", BIG),
+        "query($a: Int = BIG) { indicators(first: $a) { edges { cursor } } }".replace("BIG", BIG),
+        'query($a: String = "x", $b: [Int] = [BIG]) { viewer { kind } }'.replace("BIG", BIG),
+    ],
+    ids=["literal", "variable-default", "unused-default"],
+)
+async def test_a_number_too_large_to_read_is_a_validation_error(
+    api: Api, world: World, query: str
+) -> None:
+    token = world.token(await world.user(await world.member(), Role.ANALYST))
+    errors = await api.errors(query, token=token)
+    assert {error["extensions"]["code"] for error in errors} == {"VALIDATION"}
