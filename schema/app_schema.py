@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -58,6 +59,7 @@ from schema.policies.mutations.member_policy_set import member_policy_set
 from schema.policies.queries import member_policy
 from schema.read_audit import ReadAudit
 from schema.regions.queries import regions
+from schema.reserved_aliases import NoReservedAliases
 from schema.retention.mutations.retention_settings_set import retention_settings_set
 from schema.retention.queries import retention_settings_query
 from schema.users.mutations.user_deactivate import user_deactivate
@@ -142,6 +144,7 @@ def build_schema(cost: CostPolicy | None = None) -> strawberry.Schema:
             ReadAudit,
             lambda: QueryDepthLimiter(max_depth=12),
             lambda: MaxAliasesLimiter(max_alias_count=30),
+            lambda: AddValidationRules([NoReservedAliases]),
             lambda: MaxTokensLimiter(max_token_count=5000),
             lambda: CostLimit(policy=cost_policy),
             lambda: ParserCache(maxsize=256),

@@ -143,3 +143,12 @@ async def test_the_requested_cost_follows_the_documented_formula(
     body = (await api.post(query, token=token)).json()
 
     assert cost(body)["requestedQueryCost"] == requested, body
+
+
+async def test_an_alias_beginning_with_two_underscores_is_refused(api: Api, world: World) -> None:
+    # an answer's `__` keys are introspection, which costs nothing: an alias passing as
+    # one would have the page it asked for refunded
+    token = world.token(await world.user(await world.member()))
+    errors = await api.errors("{ __page: indicators(first: 100) { totalCount } }", token=token)
+    assert [e["extensions"]["code"] for e in errors] == ["VALIDATION"]
+    assert "__page" in errors[0]["message"]
