@@ -78,10 +78,21 @@ def _client_id(request: StarletteOAuth2Request) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class TokenRequestLimit:
-    """/oauth/token requests: a bucket per remote address and one per client id."""
+    """/oauth/token requests: a bucket per remote address and one per client id.
+
+    Every request spends from its address's bucket. A client id's bucket keeps only the
+    requests that got a token (`settle` gives back the others): whoever merely knows a
+    client id cannot empty its bucket with wrong secrets and lock the member system out.
+    """
 
     buckets: Buckets
     rate: Rate
+
+    async def settle(self, oauth: StarletteOAuth2Request, response: Response) -> None:
+        """After the answer: a request that got no token gives its client id's unit back."""
+        client_id = _client_id(oauth)
+        if client_id and response.status_code != 200:
+            await self.buckets.settle(f"token:client:{client_id}", -1, self.rate)
 
     async def refusal(self, request: Request, oauth: StarletteOAuth2Request) -> Response | None:
         """The 429 answer when the address or the client id asked too often, else None."""

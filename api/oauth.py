@@ -56,9 +56,12 @@ async def _form_endpoint(
     try:
         require_body_parameters(oauth)
     except OAuth2Error as error:
-        invalid: Response = server.handle_error_response(oauth, error)
-        return invalid
-    return await server.respond(lambda: respond(oauth))
+        response: Response = server.handle_error_response(oauth, error)
+    else:
+        response = await server.respond(lambda: respond(oauth))
+    if limit is not None:
+        await limit.settle(oauth, response)
+    return response
 
 
 def routes(

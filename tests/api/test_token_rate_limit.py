@@ -34,26 +34,42 @@ async def calling_from(db: Database, settings: Settings) -> AsyncIterator[From]:
         yield client
 
 
-async def _token(http: httpx.AsyncClient, client_id: str) -> httpx.Response:
+async def _token(http: httpx.AsyncClient, client_id: str, secret: str = "wrong") -> httpx.Response:
     async with http:
         return await http.post(
-            "/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, "wrong")
+            "/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
         )
 
 
 async def test_a_client_id_past_its_burst_gets_429_from_any_address(
     calling_from: From, world: World
 ) -> None:
-    client_id = (await world.client(await world.member())).client_id
+    system, secret = await world.client_with_secret(await world.member())
+    client = system.client_id
 
-    allowed = [await _token(calling_from(f"192.0.2.{n}"), client_id) for n in range(3)]
-    refused = await _token(calling_from("192.0.2.99"), client_id)
+    allowed = [await _token(calling_from(f"192.0.2.{n}"), client, secret) for n in range(3)]
+    refused = await _token(calling_from("192.0.2.99"), client, secret)
 
-    assert [r.status_code for r in allowed] == [401] * 3  # wrong secret, but answered
+    assert [r.status_code for r in allowed] == [200] * 3
     assert refused.status_code == 429
     assert refused.json()["error"] == "temporarily_unavailable"
     assert int(refused.headers["retry-after"]) == 1000  # 1 missing at 0.001 per second
     assert refused.headers["cache-control"] == "no-store"
+
+
+async def test_wrong_secrets_from_many_addresses_do_not_lock_the_client_out(
+    calling_from: From, world: World
+) -> None:
+    # given someone who knows a member system's client id but not its secret
+    system, secret = await world.client_with_secret(await world.member())
+    client = system.client_id
+
+    # when it tries wrong secrets from many addresses, past the client's burst
+    guesses = [await _token(calling_from(f"203.0.113.{n}"), client) for n in range(6)]
+
+    # then each guess is refused, and the member system still gets its token
+    assert [g.status_code for g in guesses] == [401] * 6
+    assert (await _token(calling_from("192.0.2.1"), client, secret)).status_code == 200
 
 
 async def test_an_address_past_its_burst_gets_429_whatever_the_client_id(
