@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 
 class Environment(enum.StrEnum):
     DEV = "dev"
@@ -77,6 +80,36 @@ def _decimal(env: dict[str, str], name: str, default: float) -> float:
     return number
 
 
+_DATABASE_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+_REDIS_SCHEMES = ("redis", "rediss", "unix")
+
+
+def _database_url(env: dict[str, str]) -> str:
+    value = env.get("ALLIANCE_DATABASE_URL", DEFAULT_DATABASE_URL)
+    # The value is not echoed: it may hold a password.
+    try:
+        driver = make_url(value).drivername
+    except ArgumentError:
+        driver = None
+    if driver not in _DATABASE_DRIVERS:
+        raise InvalidSetting(
+            "ALLIANCE_DATABASE_URL is not accepted: a URL of "
+            + " or ".join(f"{d}://" for d in _DATABASE_DRIVERS)
+            + " (sqlite+aiosqlite:///./var/alliance.db, postgresql+asyncpg://user@host/db)."
+        )
+    return value
+
+
+def _redis_url(env: dict[str, str]) -> str | None:
+    value = env.get("ALLIANCE_REDIS_URL") or None
+    if value is not None and urlsplit(value).scheme not in _REDIS_SCHEMES:
+        raise InvalidSetting(
+            "ALLIANCE_REDIS_URL is not accepted: a URL of redis://, rediss:// or unix:// "
+            "(redis://127.0.0.1:6379/0), or empty for limits kept in the process."
+        )
+    return value
+
+
 def _environment(env: dict[str, str]) -> Environment:
     value = env.get("ALLIANCE_ENV", "dev")
     try:
@@ -132,7 +165,7 @@ class Settings:
         port = _number(env, "ALLIANCE_PORT", 8000, low=1, high=65535)
         settings = cls(
             environment=environment,
-            database_url=env.get("ALLIANCE_DATABASE_URL", DEFAULT_DATABASE_URL),
+            database_url=_database_url(env),
             keys_dir=Path(env.get("ALLIANCE_KEYS_DIR", "./var/keys")),
             host=host,
             port=port,
@@ -152,7 +185,7 @@ class Settings:
                 unit=" of seconds",
             ),
             dev_login=_flag(env, "ALLIANCE_DEV_LOGIN", False),
-            redis_url=env.get("ALLIANCE_REDIS_URL") or None,
+            redis_url=_redis_url(env),
             redis_prefix=env.get("ALLIANCE_REDIS_PREFIX", "alliance:"),
             cost_max_per_request=_number(
                 env, "ALLIANCE_COST_MAX_PER_REQUEST", 10_000, low=1, high=_MANY
@@ -172,6 +205,12 @@ class Settings:
             ),
             reapply_sweep_seconds=_decimal(env, "ALLIANCE_REAPPLY_SWEEP_SECONDS", 30.0),
         )
+        if settings.cost_budget < settings.cost_max_per_request:
+            raise InvalidSetting(
+                f"ALLIANCE_COST_BUDGET={settings.cost_budget} is below "
+                f"ALLIANCE_COST_MAX_PER_REQUEST={settings.cost_max_per_request}: a request "
+                "at the maximum could never run."
+            )
         settings.require_safe()
         return settings
 

@@ -16,6 +16,15 @@ CASES = {
     "ttl": ({"ALLIANCE_ACCESS_TOKEN_TTL": "10m"}, ["ALLIANCE_ACCESS_TOKEN_TTL", "seconds"]),
     "refresh-ttl": ({"ALLIANCE_REFRESH_TOKEN_TTL": "-5"}, ["ALLIANCE_REFRESH_TOKEN_TTL"]),
     "flag": ({"ALLIANCE_DEV_LOGIN": "maybe"}, ["ALLIANCE_DEV_LOGIN", "1", "0"]),
+    "database-url": (
+        {"ALLIANCE_DATABASE_URL": "nonsense"},
+        ["ALLIANCE_DATABASE_URL", "postgresql+asyncpg://"],
+    ),
+    "redis-url": ({"ALLIANCE_REDIS_URL": "notaurl"}, ["ALLIANCE_REDIS_URL", "redis://"]),
+    "budget-below-maximum": (
+        {"ALLIANCE_COST_BUDGET": "100", "ALLIANCE_COST_MAX_PER_REQUEST": "1000"},
+        ["ALLIANCE_COST_BUDGET", "ALLIANCE_COST_MAX_PER_REQUEST"],
+    ),
     "unsafe-production": (
         {"ALLIANCE_ENV": "production", "ALLIANCE_GRAPHIQL": "1"},
         ["production", "ALLIANCE_GRAPHIQL"],
