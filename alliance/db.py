@@ -77,6 +77,15 @@ _UNAVAILABLE: tuple[type[BaseException], ...] = (
 )
 
 
+# Errors of the local file system are bugs or misconfiguration, not an outage to wait out.
+_NOT_OUTAGES: tuple[type[BaseException], ...] = (
+    PermissionError,
+    FileNotFoundError,
+    IsADirectoryError,
+    NotADirectoryError,
+)
+
+
 def is_unavailable(error: BaseException) -> bool:
     """Whether `error` means the database cannot be reached now: a reason to retry later.
 
@@ -86,6 +95,8 @@ def is_unavailable(error: BaseException) -> bool:
     seen: BaseException | None = error
     for _ in range(8):  # causes chain a few levels deep at most
         if seen is None:
+            return False
+        if isinstance(seen, _NOT_OUTAGES):
             return False
         if isinstance(seen, _UNAVAILABLE):
             return True

@@ -96,7 +96,7 @@ class AllianceGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Any, response: Any) -> Context:
         user = request.scope["user"]
         if not isinstance(user, ViewerUser):  # RequireViewer lets only viewers through
-            raise PermissionError("no viewer on an authenticated route")
+            raise RuntimeError("no viewer on an authenticated route")
         return Context(
             viewer=user.viewer,
             database=self.database,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from alliance.text import refused_character
+
 
 class InvalidReturnPath(ValueError):
     """The return path would leave this service (an open redirect); the message says why."""
@@ -19,7 +21,8 @@ def require_return_path(value: str | None) -> str:
         return "/"
     if not value.startswith("/") or value.startswith("//") or "\\" in value:
         raise InvalidReturnPath("`next` must be a path on this service, such as /oauth/authorize.")
-    if any(ord(character) < 0x20 or ord(character) == 0x7F for character in value):
+    # The one rule of refused characters, and no line breaks or tabs in a URL either.
+    if refused_character(value) is not None or any(c in value for c in "\t\n\r"):
         raise InvalidReturnPath("`next` contains control characters.")
     parts = urlsplit(value)
     if parts.scheme or parts.netloc:

@@ -69,7 +69,7 @@ async def _form(request: Request) -> list[tuple[str, str]]:
         return []
     body = await request.body()
     if len(body) > MAX_BODY_BYTES:
-        return []
+        raise MalformedRequest(f"An OAuth request's form holds at most {MAX_BODY_BYTES:,} bytes.")
     return parse_form(body)
 
 

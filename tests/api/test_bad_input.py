@@ -12,6 +12,7 @@ import pytest
 from alliance.config import Settings
 from alliance.db import Database
 from api.app import create_app
+from auth.return_paths import InvalidReturnPath, require_return_path
 from sharing import Role
 from tests.fixtures.graphql import Api
 from tests.fixtures.world import World
@@ -173,3 +174,16 @@ async def test_a_content_length_that_is_not_ascii_digits_is_not_a_500(
     ]
     response = await api.client.post("/graphql", content=b"{}", headers=headers)
     assert response.status_code < 500
+
+
+async def test_an_oauth_form_over_its_size_is_a_400_not_an_empty_request(api: Api) -> None:
+    body = b"grant_type=client_credentials&client_id=x&pad=" + b"a" * 70_000
+    response = await api.client.post("/oauth/token", content=body, headers=FORM)
+    invalid_request(response)
+    assert "at most" in response.json()["error_description"]
+
+
+@pytest.mark.parametrize("next_path", ["/a\u0085b", "/a\tb", "/a\ud800b"])
+async def test_a_return_path_with_a_control_character_is_refused(next_path: str) -> None:
+    with pytest.raises(InvalidReturnPath):
+        require_return_path(next_path)

@@ -30,7 +30,8 @@
     plugins: [GraphiQLPluginExplorer.explorerPlugin()],
     inputValueDeprecation: true,
     isHeadersEditorEnabled: true,
-    shouldPersistHeaders: true,
+    // A bearer token in the headers must not outlive the tab in localStorage.
+    shouldPersistHeaders: false,
   };
   if (handedOver !== null) {
     props.headers = handedOver;
