@@ -36,6 +36,7 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from graphql.utilities import get_operation_ast
 
+from alliance.indicators import sightings
 from alliance.indicators.network import MAX_NODES
 
 OBJECT = 1
@@ -46,6 +47,7 @@ UNBOUNDED_LIST = 10
 LIST_BOUNDS: Mapping[tuple[str, str], int] = {
     ("InfringerNetwork", "indicators"): MAX_NODES,
     ("InfringerNetwork", "links"): MAX_NODES,
+    ("Indicator", "sightings"): sightings.MAX_PER_INDICATOR,
 }
 
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.audit import service as audit_service
@@ -121,13 +121,36 @@ async def _load(
     return [_visible(viewer, row) for row in rows]
 
 
+# Sightings shown per indicator: any member may add them, so a record's list could grow
+# without bound; a request's cost (schema/cost.py) counts on this bound.
+MAX_PER_INDICATOR = 20
+
+
+def _newest(viewer: Viewer, indicator_ids: set[uuid.UUID]) -> Any:
+    """The ids of the newest `MAX_PER_INDICATOR` sightings shown of each indicator."""
+    rank = (
+        func.row_number()
+        .over(partition_by=Sighting.indicator_id, order_by=(Sighting.at.desc(), Sighting.id))
+        .label("rank")
+    )
+    ranked = (
+        select(Sighting.id, rank)
+        .join(Indicator, Indicator.id == Sighting.indicator_id)
+        .where(Sighting.indicator_id.in_(indicator_ids), shown_sightings(viewer))
+        .subquery()
+    )
+    return select(ranked.c.id).where(ranked.c.rank <= MAX_PER_INDICATOR)
+
+
 async def of_indicators(
     session: AsyncSession, *, viewer: Viewer, indicator_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[VisibleSighting]]:
-    """The sightings of each listable indicator, newest first (one statement)."""
+    """The newest `MAX_PER_INDICATOR` sightings of each listable indicator, newest first
+    (one statement)."""
     found: dict[uuid.UUID, list[VisibleSighting]] = defaultdict(list)
     if indicator_ids:
-        for item in await _load(session, viewer, Sighting.indicator_id.in_(set(indicator_ids))):
+        ids = set(indicator_ids)
+        for item in await _load(session, viewer, Sighting.id.in_(_newest(viewer, ids))):
             found[item.sighting.indicator_id].append(item)
     return found
 

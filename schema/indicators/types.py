@@ -183,7 +183,7 @@ class IndicatorType(relay.Node):
     )
     indicator_id: strawberry.Private[uuid.UUID]
 
-    @strawberry.field(description="Sightings, newest first.")  # type: ignore[untyped-decorator]
+    @strawberry.field(description="Sightings, newest first: the newest 20.")  # type: ignore[untyped-decorator]
     async def sightings(self, info: Info) -> list[SightingType]:
         loader = info.context.loader("sightings_by_indicator", sightings_by_indicator_loader)
         return [SightingType.from_visible(s) for s in await loader.load(self.indicator_id)]

@@ -21,7 +21,7 @@ NESTED = """edges { node { id value owner { label } brands { name } sightings { 
 } }"""
 # The attack of issue 7: 30 aliases of a full page, each with the whole nested graph.
 ATTACK = "{ " + " ".join(f"a{i}: indicators(first: 100) {{ {NESTED} }}" for i in range(30)) + " }"
-ATTACK_COST = 30 * (1 + 100 * (1 + 1 + 1 + 10 + 10 + 10 * 3 + 1 + 10))
+ATTACK_COST = 30 * (1 + 100 * (1 + 1 + 1 + 10 + 20 + 10 * 3 + 1 + 10))  # 20 sightings
 
 ANALYST_PAGE = """{ indicators(first: 50) { edges { node {
   value owner { label } brands { name } corroboration { members } } } } }"""
@@ -131,7 +131,7 @@ async def test_an_invalid_query_reports_its_cost_too(api: Api, world: World) -> 
         (
             "{ indicators(first: 2) { pageInfo { hasNextPage } edges { node { links { source"
             " { sightings { kind } } } } } } }",
-            1 + 1 + 2 * (1 + 1 + 10 * (1 + 1 + 10)),
+            1 + 1 + 2 * (1 + 1 + 10 * (1 + 1 + 20)),  # at most 20 sightings each
         ),
     ],
 )
@@ -152,3 +152,30 @@ async def test_an_alias_beginning_with_two_underscores_is_refused(api: Api, worl
     errors = await api.errors("{ __page: indicators(first: 100) { totalCount } }", token=token)
     assert [e["extensions"]["code"] for e in errors] == ["VALIDATION"]
     assert "__page" in errors[0]["message"]
+
+
+async def test_a_piled_up_list_of_sightings_costs_no_more_than_its_bound(
+    api: Api, world: World, intel: Intel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a record that members have sighted more often than one page of sightings holds
+    from alliance.indicators import sightings
+
+    monkeypatch.setattr(sightings, "MAX_PER_INDICATOR", 5)
+    owner = await world.member()
+    record = await intel.indicator(owner)
+    for _ in range(8):
+        await intel.sighting(owner, record)
+    token = world.token(await world.user(owner))
+
+    # when a reader asks for its sightings
+    body = (
+        await api.post(
+            "{ indicators(first: 1) { edges { node { sightings { at } } } } }", token=token
+        )
+    ).json()
+
+    # then it gets the newest ones up to the bound, whatever was piled up
+    [edge] = body["data"]["indicators"]["edges"]
+    assert len(edge["node"]["sightings"]) == 5
+    ats = [s["at"] for s in edge["node"]["sightings"]]
+    assert ats == sorted(ats, reverse=True)
