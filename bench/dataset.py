@@ -14,7 +14,7 @@ service's `indicators { totalCount }` (through the real ASGI app, with a real be
 token) with an independent SQL count of what docs/sharing.md says each may list.
 
 Usage: python -m bench.dataset --database-url postgresql://... [--count N] [--seed S]
-(the database's public schema is dropped and recreated).
+(the database's public schema is dropped and recreated; `--drop-only` stops there).
 """
 
 from __future__ import annotations
@@ -191,7 +191,9 @@ def check_values(seed: int, samples: int = 300) -> None:
         kind, number = rng.choice(KINDS), rng.randrange(10_000_000)
         display, key, extra, platform = _value(kind, number)
         typed = display.removeprefix("@")
-        given = IndicatorValue(value=typed, platform=None if platform is None else Platform(platform))
+        given = IndicatorValue(
+            value=typed, platform=None if platform is None else Platform(platform)
+        )
         normalized = normalize(IndicatorKind(kind), given)
         got = (normalized.display, normalized.match_key, dict(normalized.extra))
         assert got == (display, key, extra), (kind, got, (display, key, extra))
@@ -337,8 +339,18 @@ async def load_indicators(url: str, world: World, count: int, seed: int) -> dict
 
 def _service_settings(keys: Path) -> tuple[Settings, TokenIssuer]:
     ensure_key(keys)
-    settings = Settings(environment=Environment.TEST, keys_dir=keys, issuer="http://bench")
-    tokens = TokenIssuer(KeyRing(keys), issuer=settings.issuer, audience=settings.audience, ttl=3600)
+    # The cost limit and budget stay in the request path, set high enough that a bench of
+    # many requests from one analyst is never refused.
+    settings = Settings(
+        environment=Environment.TEST,
+        keys_dir=keys,
+        issuer="http://bench",
+        cost_max_per_request=10**9,
+        cost_budget=10**12,
+    )
+    tokens = TokenIssuer(
+        KeyRing(keys), issuer=settings.issuer, audience=settings.audience, ttl=3600
+    )
     return settings, tokens
 
 
@@ -435,7 +447,11 @@ def main() -> None:
     parser.add_argument("--database-url", required=True, help="an empty PostgreSQL database")
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=9)
+    parser.add_argument("--drop-only", action="store_true", help="only empty the database")
     arguments = parser.parse_args()
+    if arguments.drop_only:
+        asyncio.run(reset_schema(arguments.database_url))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         asyncio.run(build(arguments.database_url, arguments.count, arguments.seed, Path(tmp)))
 
