@@ -49,7 +49,7 @@ BENCH_SIZES ?= 10000 100000
 bench: install
 ifdef BENCH_DATABASE_URL
 	$(BIN)/python -m bench.dataset --database-url $(BENCH_DATABASE_URL) --drop-only
-	$(BIN)/python -m bench.directory --database-url $(BENCH_DATABASE_URL)
+	$(BIN)/python -m bench.directory --database-url $(subst postgresql://,postgresql+asyncpg://,$(BENCH_DATABASE_URL))
 	for size in $(BENCH_SIZES); do \
 		$(BIN)/python -m bench.readpath --database-url $(BENCH_DATABASE_URL) --count $$size --explain || exit 1; \
 	done
