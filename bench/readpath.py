@@ -15,6 +15,7 @@ for an analyst of a small EU member with a real bearer token, through the real A
 
 Usage: python -m bench.readpath --database-url postgresql://... [--count N] [--requests N]
        [--reuse] [--explain]
+(`--reuse --requests 0 --explain`: the page's plans only, on the dataset in place.)
 """
 
 from __future__ import annotations
@@ -248,19 +249,21 @@ def print_table(count: int, times: int, rows: list[Row]) -> None:
         print(f"| {row.label:46} | {p50:9.1f} | {p99:9.1f} | {rate:7.1f} | {detail:34} |")
 
 
-async def explain(connection: asyncpg.Connection, sql: str, parameters: tuple[Any, ...]) -> None:
+async def explain(connection: asyncpg.Connection, label: str, sql: str, parameters: Any) -> None:
     statement, arguments = renumbered(sql, parameters)
     plan = await connection.fetch("EXPLAIN (ANALYZE, BUFFERS) " + statement, *arguments)
-    print("\nEXPLAIN (ANALYZE, BUFFERS) of the page's row statement:")
+    print(f"\nEXPLAIN (ANALYZE, BUFFERS) of the {label} statement:")
     for line in plan:
         print("  " + line[0])
 
 
 async def measure(url: str, count: int, times: int, *, explain_plan: bool) -> None:
+    """Print the table for the dataset in place (with `times` 0: the plans only)."""
     database = Database(dataset.sqlalchemy_url(url))
     capture = Capture()
     capture.attach(database)
     connection = await asyncpg.connect(dataset.asyncpg_url(url))
+    rows: list[Row] = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
             app, tokens = dataset.service(database, Path(tmp))
@@ -268,22 +271,35 @@ async def measure(url: str, count: int, times: int, *, explain_plan: bool) -> No
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
                 service = Service(client, token, capture)
-                rows = await _service_rows(service, count, times)
-                rows.append(await concurrent_row(service, PAGE, CLIENTS, max(1, times // 5)))
+                if times:
+                    rows = await _service_rows(service, count, times)
+                    rows.append(await concurrent_row(service, PAGE, CLIENTS, max(1, times // 5)))
                 captured = page_statements(await statements_of(service, PAGE))
                 searched = page_statements(await statements_of(service, SEARCH))
-        for label, statements in (("page", captured), ("search", searched)):
-            for name in ("rows", "count"):
-                sql, parameters = statements[name]
-                rows.extend(await sql_rows(connection, f"{label} {name}", sql, parameters, times))
-        current, peak = rss_mb()
-        print_table(count, times, rows)
-        print(f"RSS of the process (app + bench client): {current:.0f} MB now, {peak:.0f} MB peak")
+        if times:
+            await _sql_table(connection, count, times, rows, captured, searched)
         if explain_plan:
-            await explain(connection, *captured["rows"])
+            await explain(connection, "page's row", *captured["rows"])
+            await explain(connection, "page's count", *captured["count"])
     finally:
         await connection.close()
         await database.dispose()
+
+
+async def _sql_table(
+    connection: asyncpg.Connection,
+    count: int,
+    times: int,
+    rows: list[Row],
+    *statements: dict[str, tuple[str, tuple[Any, ...]]],
+) -> None:
+    for label, found in zip(("page", "search"), statements, strict=True):
+        for name in ("rows", "count"):
+            sql, parameters = found[name]
+            rows.extend(await sql_rows(connection, f"{label} {name}", sql, parameters, times))
+    current, peak = rss_mb()
+    print_table(count, times, rows)
+    print(f"RSS of the process (app + bench client): {current:.0f} MB now, {peak:.0f} MB peak")
 
 
 async def _service_rows(service: Service, count: int, times: int) -> list[Row]:
@@ -317,9 +333,11 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=None)
     parser.add_argument("--reuse", action="store_true", help="measure the dataset already there")
-    parser.add_argument("--explain", action="store_true", help="print the page's plan")
+    parser.add_argument("--explain", action="store_true", help="print the page's plans")
     arguments = parser.parse_args()
-    times = arguments.requests or default_requests(arguments.count)
+    times = arguments.requests
+    if times is None:
+        times = default_requests(arguments.count)
     asyncio.run(
         run(
             arguments.database_url,
