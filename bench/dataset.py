@@ -370,18 +370,20 @@ def service(database: Database, keys: Path) -> tuple[Any, TokenIssuer]:
 
 # docs/sharing.md, written again by hand: the owner sees its own records (not purged);
 # others list an ACTIVE, unexpired record that grants the alliance, their region or
-# themselves FULL or ANONYMOUS, unless they are excluded.
+# themselves FULL or ANONYMOUS, unless they are excluded. Two disjoint counts, so that
+# PostgreSQL can run the EXISTS as a semi-join and the NOT EXISTS as an anti-join.
 EXPECTED_COUNT = """
-SELECT count(*) FROM indicators i
-WHERE i.purged_at IS NULL AND (
-  i.owner_member_id = $1
-  OR (i.status = 'ACTIVE' AND (i.expires_at IS NULL OR i.expires_at > now())
-      AND i.id IN (SELECT record_id FROM indicators_grants
-                   WHERE level IN ('FULL', 'ANONYMOUS')
-                     AND ((target_kind = 'alliance' AND target_key = '')
-                          OR (target_kind = 'region' AND target_key = $2)
-                          OR (target_kind = 'member' AND target_key = $1::text)))
-      AND i.id NOT IN (SELECT record_id FROM indicators_excludes WHERE member_id = $1)))
+SELECT (SELECT count(*) FROM indicators WHERE purged_at IS NULL AND owner_member_id = $1)
+     + (SELECT count(*) FROM indicators i
+        WHERE i.purged_at IS NULL AND i.owner_member_id <> $1 AND i.status = 'ACTIVE'
+          AND (i.expires_at IS NULL OR i.expires_at > now())
+          AND EXISTS (SELECT FROM indicators_grants g
+                      WHERE g.record_id = i.id AND g.level IN ('FULL', 'ANONYMOUS')
+                        AND ((g.target_kind = 'alliance' AND g.target_key = '')
+                             OR (g.target_kind = 'region' AND g.target_key = $2)
+                             OR (g.target_kind = 'member' AND g.target_key = $1::text)))
+          AND NOT EXISTS (SELECT FROM indicators_excludes x
+                          WHERE x.record_id = i.id AND x.member_id = $1))
 """
 COUNT_QUERY = "{ indicators(first: 1) { totalCount } }"
 
