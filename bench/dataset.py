@@ -269,7 +269,9 @@ class Generator:
         first_seen = NOW - dt.timedelta(seconds=rng.randrange(2 * 365 * 86400))
         last_seen = first_seen + dt.timedelta(seconds=rng.randrange(90 * 86400))
         draw = rng.random()
-        status, expires = "ACTIVE", last_seen + dt.timedelta(days=730)
+        # Live records expire years after the wall clock: one expiring between the
+        # service's count and the independent one would make them differ by one.
+        status, expires = "ACTIVE", last_seen + dt.timedelta(days=3650)
         if draw < 0.02:
             status = "RETRACTED"
         elif draw < 0.03:
