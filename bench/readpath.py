@@ -10,7 +10,7 @@ for an analyst of a small EU member with a real bearer token, through the real A
 - raw SQL baselines with asyncpg in the same run: the page and count statements exactly as
   the service emitted them (captured with SQLAlchemy's `before_cursor_execute`), and the
   same statements with every visibility predicate replaced by TRUE (unfiltered), each
-  with PostgreSQL's `jit` as configured and with `jit = off`;
+  with PostgreSQL's `jit` as configured, with `jit = off`, and with the generic plan;
 - the RSS of this process (the app and the bench client share it) after the run.
 
 Usage: python -m bench.readpath --database-url postgresql://... [--count N] [--requests N]
@@ -215,17 +215,20 @@ def page_statements(
 async def sql_rows(
     connection: asyncpg.Connection, label: str, sql: str, parameters: tuple[Any, ...], times: int
 ) -> list[Row]:
-    """The statement with the predicate and unfiltered, each with jit as configured and off."""
+    """The statement with the predicate and unfiltered, each with jit as configured and off,
+    and with PostgreSQL's generic plan (what a statement the service's pooled connection
+    has prepared more than five times may get)."""
     rows = []
     jit = await connection.fetchval("SHOW jit")
+    settings = ((jit, "auto", ""), ("off", "auto", ""), (jit, "force_generic_plan", ", generic"))
     for variant, text in (("policy", sql), ("TRUE", without_predicate(sql))):
         statement, arguments = renumbered(text, parameters)
-        for setting in (jit, "off"):
-            await connection.execute(f"SET jit = {setting}")
+        for setting, plans, note in settings:
+            await connection.execute(f"SET jit = {setting}; SET plan_cache_mode = {plans}")
             prepared = await connection.prepare(statement)
             samples = await timed(lambda p=prepared, a=arguments: p.fetch(*a), times)
-            rows.append(Row(f"raw SQL {label}, {variant}, jit {setting}", samples))
-    await connection.execute("RESET jit")
+            rows.append(Row(f"raw SQL {label}, {variant}, jit {setting}{note}", samples))
+    await connection.execute("RESET jit; RESET plan_cache_mode")
     return rows
 
 
