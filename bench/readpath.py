@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import random
 import re
 import tempfile
@@ -226,7 +227,7 @@ async def sql_rows(
         for setting, plans, note in settings:
             await connection.execute(f"SET jit = {setting}; SET plan_cache_mode = {plans}")
             prepared = await connection.prepare(statement)
-            samples = await timed(lambda p=prepared, a=arguments: p.fetch(*a), times)
+            samples = await timed(functools.partial(prepared.fetch, *arguments), times)
             rows.append(Row(f"raw SQL {label}, {variant}, jit {setting}{note}", samples))
     await connection.execute("RESET jit; RESET plan_cache_mode")
     return rows
