@@ -42,6 +42,18 @@ clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
 
 # Benchmarks print each figure next to its raw-database baseline measured in the same run.
-# BENCH_DATABASE_URL: an empty PostgreSQL database to measure there (default: SQLite).
+# BENCH_DATABASE_URL: a PostgreSQL database the bench may empty and fill (default: the
+# directory bench alone, on SQLite). With it, the read path is measured at each of
+# BENCH_SIZES indicators (docs/performance.md).
+BENCH_SIZES ?= 10000 100000
 bench: install
-	$(BIN)/python -m bench.directory $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
+ifdef BENCH_DATABASE_URL
+	$(BIN)/python -m bench.dataset --database-url $(BENCH_DATABASE_URL) --drop-only
+	$(BIN)/python -m bench.directory --database-url $(subst postgresql://,postgresql+asyncpg://,$(BENCH_DATABASE_URL))
+	for size in $(BENCH_SIZES); do \
+		$(BIN)/python -m bench.readpath --database-url $(BENCH_DATABASE_URL) --count $$size --explain || exit 1; \
+	done
+else
+	$(BIN)/python -m bench.directory
+	@echo "Set BENCH_DATABASE_URL to a PostgreSQL database to measure the read path too."
+endif
