@@ -126,6 +126,10 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         _configure_sqlite(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    # No JIT: the plan cost of a page's statement switches it on, and compiling took 350 ms
+    # of statements that run in tens (docs/performance.md).
+    connect_args = kwargs.setdefault("connect_args", {})
+    connect_args.setdefault("server_settings", {}).setdefault("jit", "off")
     return create_async_engine(url, **kwargs)
 
 
