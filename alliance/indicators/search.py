@@ -115,6 +115,13 @@ async def _known_region(session: AsyncSession, code: str) -> str:
         raise InvalidInput(invalid.message, field=invalid.field) from None
 
 
+async def _checked(session: AsyncSession, wanted: IndicatorFilter) -> IndicatorFilter:
+    if wanted.owner_region is None:
+        return wanted
+    region = await _known_region(session, wanted.owner_region)
+    return dataclasses.replace(wanted, owner_region=region)
+
+
 async def search(
     session: AsyncSession,
     *,
@@ -124,32 +131,33 @@ async def search(
     order: IndicatorOrder = IndicatorOrder.LAST_SEEN_DESC,
     first: int = 50,
     after: str | None = None,
+    with_total: bool = True,
 ) -> Page[VisibleIndicator]:
-    """A page of the indicators the viewer may list, and how many there are in all.
-
-    The count and the rows come from the same filtered statement, so a count never
-    includes a record the viewer could not list.
+    """A page of the indicators the viewer may list, and how many there are in all (0
+    without `with_total`: a caller that may not need it calls `count` when it does).
     """
     require_page_size(first)
-    if wanted.owner_region is not None:
-        region = await _known_region(session, wanted.owner_region)
-        wanted = dataclasses.replace(wanted, owner_region=region)
-    conditions = _conditions(viewer, wanted)
+    conditions = _conditions(viewer, await _checked(session, wanted))
     column, descending = _ORDER_COLUMNS[order]
     ordering = (column.desc(), Indicator.id.desc()) if descending else (column, Indicator.id)
     query = _after(visible_select(viewer).where(*conditions), order, after)
     rows = (await session.execute(query.order_by(*ordering).limit(first + 1))).all()
-    counted = (
-        select(func.count(Indicator.id))
-        .join(Member, Member.id == Indicator.owner_member_id)
-        .where(shown(viewer), *conditions)
-    )
-    total = await session.scalar(counted)
     items = await materialize(session, viewer, rows[:first])
     reads.note("indicators", "Indicator", (i.indicator.id for i in items))
     return Page(
         items=items,
         cursors=[_cursor(order, item) for item in items],
         has_next_page=len(rows) > first,
-        total_count=total or 0,
+        total_count=await count(session, viewer=viewer, wanted=wanted) if with_total else 0,
     )
+
+
+async def count(session: AsyncSession, *, viewer: Viewer, wanted: IndicatorFilter) -> int:
+    """How many indicators the viewer may list under `wanted`: the same filtered rows as
+    `search`, so a count never includes a record the viewer could not list."""
+    counted = (
+        select(func.count(Indicator.id))
+        .join(Member, Member.id == Indicator.owner_member_id)
+        .where(shown(viewer), *_conditions(viewer, await _checked(session, wanted)))
+    )
+    return int(await session.scalar(counted) or 0)

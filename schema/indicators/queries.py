@@ -9,7 +9,7 @@ import strawberry
 
 from alliance.indicators import matching
 from alliance.indicators import reads as indicator_reads
-from alliance.indicators.search import IndicatorFilter, search
+from alliance.indicators.search import IndicatorFilter, count, search
 from schema.capabilities import query_field, requires
 from schema.connection import Connection, connection_from_page
 from schema.context import Info
@@ -81,8 +81,14 @@ async def resolve_indicators(
             order=order,
             first=first,
             after=after,
+            with_total=False,
         )
-    return connection_from_page(page, IndicatorType.from_visible)
+
+    async def total() -> int:
+        async with info.context.session() as session:
+            return await count(session, viewer=info.context.viewer, wanted=wanted)
+
+    return connection_from_page(page, IndicatorType.from_visible, count=total)
 
 
 @strawberry.type(description="Why a submitted value could not be matched.")

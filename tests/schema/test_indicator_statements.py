@@ -43,3 +43,31 @@ async def test_a_page_of_50_costs_as_many_statements_as_a_page_of_5(
 
     assert 0 < small == large
     assert large <= 15, statements
+
+
+async def test_the_count_runs_only_when_total_count_is_asked_for(
+    api: Api, world: World, intel: Intel, statements: list[str]
+) -> None:
+    # given a member's records
+    owner = await world.member(region="EU")
+    for _ in range(3):
+        await intel.indicator(owner, "alliance=FULL")
+    token = world.token(await world.user(owner))
+
+    # when a page is asked for without totalCount, then with it (also through a fragment)
+    statements.clear()
+    page = await api.query("{ indicators(first: 2) { edges { node { id } } } }", token=token)
+    without = [s for s in statements if "count(" in s.lower()]
+    statements.clear()
+    counted = await api.query(
+        "{ indicators(first: 2) { ...Total edges { node { id } } } }"
+        " fragment Total on IndicatorConnection { totalCount }",
+        token=token,
+    )
+    with_total = [s for s in statements if "count(" in s.lower()]
+
+    # then only the second ran a count, and it counted every record
+    assert len(page["indicators"]["edges"]) == 2
+    assert without == [], without
+    assert len(with_total) == 1
+    assert counted["indicators"]["totalCount"] == 3
