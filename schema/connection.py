@@ -33,7 +33,9 @@ class Connection(Generic[NodeT]):
     page_info: PageInfo
     count: strawberry.Private[Count]
 
-    @strawberry.field(description="How many items the viewer may see in all.")  # type: ignore[untyped-decorator]
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="How many items the viewer may see in all; counted only when asked for."
+    )
     async def total_count(self) -> int:
         # Counted only when asked for: a count reads every matching row, a page a few.
         return await self.count()
