@@ -17,7 +17,7 @@ from auth.oauth.requests import StarletteOAuth2Request
 
 
 class _BodyTooLarge(Exception):
-    pass
+    """Raised from inside `receive` to stop the app reading a body over the limit."""
 
 
 def _declared_length(scope: Scope) -> int | None:
