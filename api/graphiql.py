@@ -11,7 +11,7 @@ from starlette.staticfiles import StaticFiles
 
 ASSETS = Path(__file__).with_name("static") / "graphiql"
 PAGE = Path(__file__).with_name("graphiql.html").read_text(encoding="utf-8")
-# Scripts of this origin only: the page keeps a bearer token in the browser's storage.
+# Scripts of this origin only: the page holds a bearer token in its headers editor.
 # GraphiQL sets inline styles and draws some icons as data: images.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
