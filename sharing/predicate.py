@@ -6,10 +6,14 @@ row, or `level_for(viewer, owner, effective audience)` is one of the levels aske
     owner_member_id = :member
     OR (:can_read_shared
         AND (expires_at IS NULL OR expires_at > :now)     -- models registered with expiry
-        AND EXISTS (grant of the row whose (target_kind, target_key) is one of the
-                    viewer's keys -- one disjunct per row of GRANT_MATCH -- at a level
-                    asked for)
-        AND NOT EXISTS (exclude of the row naming :member))
+        AND audience_keys overlaps :wanted    -- <level>:<kind>:<key> for each level asked
+                                              -- for and each row of GRANT_MATCH
+        AND NOT audience_keys overlaps :excluded)         -- EXCLUDE:<the viewer's member>
+
+`audience_keys` is the record's stored effective audience flattened into the row
+(`sharing.audience_keys`), kept equal to its grants and excludes rows by triggers. Every
+test is on the row itself: a page walks the index of its ordering and filters, so its
+cost follows the page, whatever the table's size, with one plan for every viewer.
 
 Expiry is part of the predicate (not a status a job sets later) so that a record leaves
 every other member's view the moment it expires, through every output path at once; its
@@ -28,24 +32,24 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import (
     Boolean,
     ColumnElement,
     DateTime,
-    String,
     Uuid,
     and_,
     bindparam,
-    exists,
     literal,
+    not_,
     or_,
     true,
 )
 
-from sharing.audience import LISTABLE_LEVELS, Level, TargetKind
+from sharing.audience import LISTABLE_LEVELS, Level
+from sharing.audience_keys import KeyList, exclude_key, grant_key, overlap
 from sharing.policy import GRANT_MATCH, ViewerFacts, viewer_keys_by_kind
 from sharing.storage import Shareable, tables_of
 
@@ -71,22 +75,46 @@ _REACH_LEVELS = {
 _MEMBER = "sharing_member"
 _CAN_READ = "sharing_can_read_shared"
 _NOW = "sharing_now"
+_EXCLUDED = "sharing_excluded"
 
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _key_parameter(kind: TargetKind) -> str:
-    return f"sharing_key_{kind.value}"
+# Parameter names are literals: with_loader_criteria traces the functions below, and a
+# name computed from a traced value would not be a plain string.
+_WANTED = {
+    Reach.LIST: "sharing_wanted_list",
+    Reach.MATCH: "sharing_wanted_match",
+    Reach.FULL: "sharing_wanted_full",
+}
+
+
+def wanted_keys(viewer: ViewerFacts | None, levels: frozenset[Level]) -> list[str]:
+    """The audience keys of every grant that reaches `viewer` at one of `levels`: one per
+    level and row of GRANT_MATCH (none for a kind the viewer has no key of)."""
+    keys = {} if viewer is None else viewer_keys_by_kind(viewer)
+    return sorted(
+        grant_key(level, kind, key)
+        for kind in GRANT_MATCH
+        if (key := keys.get(kind)) is not None
+        for level in levels
+    )
+
+
+def _excluded_keys(viewer: ViewerFacts | None) -> list[str]:
+    if viewer is None or viewer.member_id is None:
+        return []
+    return [exclude_key(viewer.member_id)]
 
 
 def _build(
     entity: Any,
     member: Any,
-    keys: Mapping[TargetKind, Any],
+    wanted: Any,
+    excluded: Any,
     can_read_shared: Any,
-    levels: frozenset[Level],
     now: Any,
 ) -> ColumnElement[bool]:
     # `entity` may be a model, an alias of one, or SQLAlchemy's wrapper around either.
@@ -95,17 +123,12 @@ def _build(
     if tables.expires is not None:
         expiry = getattr(entity, tables.expires)
         current = or_(expiry.is_(None), expiry > now)
-    grants, excludes = tables.grants, tables.excludes
-    reaches = or_(
-        *(
-            and_(grants.c.target_kind == kind.value, grants.c.target_key == keys[kind])
-            for kind in GRANT_MATCH
-        )
+    keys = entity.audience_keys
+    granted = overlap(keys, wanted)
+    return or_(
+        entity.owner_member_id == member,
+        and_(can_read_shared, current, granted, not_(overlap(keys, excluded))),
     )
-    wanted = sorted(level.value for level in levels)
-    granted = exists().where(grants.c.record_id == entity.id, reaches, grants.c.level.in_(wanted))
-    excluded = exists().where(excludes.c.record_id == entity.id, excludes.c.member_id == member)
-    return or_(entity.owner_member_id == member, and_(can_read_shared, current, granted, ~excluded))
 
 
 def visible_to(
@@ -122,14 +145,13 @@ def visible_to(
     agreed matches its own rows only (invariant 5). Others' records whose expiry is not
     after `now` (default: the clock) match nothing either.
     """
-    keys = viewer_keys_by_kind(viewer)
     can_read = viewer.member_id is not None and viewer.can_read_shared
     return _build(
         entity,
         literal(viewer.member_id, Uuid()),
-        keys,
+        literal(wanted_keys(viewer, reach.levels), KeyList()),
+        literal(_excluded_keys(viewer), KeyList()),
         literal(can_read, Boolean()),
-        reach.levels,
         literal(now or _utcnow(), DateTime(timezone=True)),
     )
 
@@ -146,8 +168,8 @@ def viewer_parameters(
 ) -> dict[str, Any]:
     """Values of `bound_visible`'s parameters for `viewer` at `now` (default: the clock);
     None (no viewer) sees nothing."""
-    keys = {} if viewer is None else viewer_keys_by_kind(viewer)
-    values: dict[str, Any] = {_key_parameter(kind): keys.get(kind) for kind in GRANT_MATCH}
+    values: dict[str, Any] = {_WANTED[reach]: wanted_keys(viewer, reach.levels) for reach in Reach}
+    values[_EXCLUDED] = _excluded_keys(viewer)
     values[_MEMBER] = None if viewer is None else viewer.member_id
     values[_CAN_READ] = (
         viewer is not None and viewer.member_id is not None and viewer.can_read_shared
@@ -156,14 +178,13 @@ def viewer_parameters(
     return values
 
 
-def _bound_build(entity: Any, reach: Reach) -> ColumnElement[bool]:
-    keys = {kind: bindparam(_key_parameter(kind), type_=String()) for kind in GRANT_MATCH}
+def _bound_build(entity: Any, wanted: str) -> ColumnElement[bool]:
     return _build(
         entity,
         bindparam(_MEMBER, type_=Uuid()),
-        keys,
+        bindparam(wanted, type_=KeyList()),
+        bindparam(_EXCLUDED, type_=KeyList()),
         bindparam(_CAN_READ, type_=Boolean()),
-        reach.levels,
         bindparam(_NOW, type_=DateTime(timezone=True)),
     )
 
@@ -171,15 +192,15 @@ def _bound_build(entity: Any, reach: Reach) -> ColumnElement[bool]:
 # One closure-free function per reach: with_loader_criteria calls it with the entity or
 # alias being loaded and may cache the SQL it returns (it is the same for every viewer).
 def _bound_list(entity: Any) -> ColumnElement[bool]:
-    return _bound_build(entity, Reach.LIST)
+    return _bound_build(entity, "sharing_wanted_list")
 
 
 def _bound_match(entity: Any) -> ColumnElement[bool]:
-    return _bound_build(entity, Reach.MATCH)
+    return _bound_build(entity, "sharing_wanted_match")
 
 
 def _bound_full(entity: Any) -> ColumnElement[bool]:
-    return _bound_build(entity, Reach.FULL)
+    return _bound_build(entity, "sharing_wanted_full")
 
 
 _BOUND: dict[Reach, Callable[[Any], ColumnElement[bool]]] = {

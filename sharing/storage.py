@@ -7,8 +7,11 @@ A shareable model (`Shareable`: an `id` and an `owner_member_id`) is registered 
     <table>_excludes (record_id, member_id)                         PK (record_id, member_id)
 
 Both cascade on delete of the record. They hold the *effective* audience, normalised (one
-grant per target), so reads stay one indexed predicate (`sharing.predicate`) and "who could
-see it before, who can see it after" is a read of these rows (`stored_audiences`).
+grant per target): "who could see it before, who can see it after" is a read of these rows
+(`stored_audiences`). The record's own `audience_keys` column is the same audience
+flattened for the read predicate (`sharing.audience_keys`); triggers created by
+`audience_key_triggers` (in the migration that adds a shareable table) rewrite it from
+these rows after every statement that changes them, so no writer can leave it behind.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Uuid, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import Mapped, mapped_column
 
 from sharing.audience import (
     Audience,
@@ -30,6 +33,7 @@ from sharing.audience import (
     target_from_key,
     target_key,
 )
+from sharing.audience_keys import KeyList
 
 
 class Shareable:
@@ -41,6 +45,8 @@ class Shareable:
 
     id: Mapped[uuid.UUID]
     owner_member_id: Mapped[uuid.UUID]
+    # Written by the triggers only (never by the ORM: it is not loaded, and no code sets it).
+    audience_keys: Mapped[list[str] | None] = mapped_column(KeyList(), deferred=True)
     __audience_tables__: ClassVar[AudienceTables]
 
 
@@ -171,3 +177,71 @@ async def withdraw_owner(session: AsyncSession, owner_id: uuid.UUID) -> None:
         owned = select(table.c.id).where(table.c.owner_member_id == owner_id)
         await session.execute(delete(tables.grants).where(tables.grants.c.record_id.in_(owned)))
         await session.execute(delete(tables.excludes).where(tables.excludes.c.record_id.in_(owned)))
+
+
+def _keys_of(table: str, record: str) -> str:
+    # The keys of one record, from its grants and excludes rows: the SQL twin of
+    # sharing.audience_keys.grant_key / exclude_key, sorted by code point.
+    return (
+        f"SELECT g.level || ':' || g.target_kind || ':' || g.target_key AS k "  # noqa: S608 - names of our own tables, no input
+        f"FROM {table}_grants g WHERE g.record_id = {record} "
+        f"UNION ALL SELECT 'EXCLUDE:' || {{member_hex}} "
+        f"FROM {table}_excludes x WHERE x.record_id = {record}"
+    )
+
+
+def audience_key_triggers(table: str, dialect: str) -> list[str]:
+    """DDL of the triggers keeping `<table>.audience_keys` equal to its grants and
+    excludes rows, for `dialect` ("postgresql" or "sqlite"): statement-level with
+    transition tables on PostgreSQL (one UPDATE per statement, rows whose keys did not
+    change are not rewritten), row-level on SQLite."""
+    if dialect == "postgresql":
+        keys = _keys_of(table, "c.record_id").format(
+            member_hex="replace(x.member_id::text, '-', '')"
+        )
+        function = f"{table}_audience_keys_refresh"
+        statements = [
+            f"""CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE {table} AS r SET audience_keys = k.keys
+  FROM (SELECT c.record_id,
+               (SELECT array_agg(s.k ORDER BY s.k COLLATE "C") FROM ({keys}) s) AS keys
+        FROM (SELECT DISTINCT record_id FROM changed) c) k
+  WHERE r.id = k.record_id AND r.audience_keys IS DISTINCT FROM k.keys;
+  RETURN NULL;
+END $$"""  # noqa: S608 - names of our own tables, no input
+        ]
+        for part in ("grants", "excludes"):
+            for event, rows in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+                statements.append(
+                    f"CREATE TRIGGER {table}_{part}_keys_{event.lower()} AFTER {event} "
+                    f"ON {table}_{part} REFERENCING {rows} TABLE AS changed "
+                    f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+                )
+        return statements
+    statements = []
+    for part in ("grants", "excludes"):
+        for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+            keys = _keys_of(table, f"{row}.record_id").format(member_hex="lower(x.member_id)")
+            statements.append(
+                f"CREATE TRIGGER {table}_{part}_keys_{event.lower()} AFTER {event} "  # noqa: S608 - names of our own tables, no input
+                f"ON {table}_{part} FOR EACH ROW BEGIN "
+                f"UPDATE {table} SET audience_keys = "
+                f"(SELECT CASE WHEN count(*) = 0 THEN NULL ELSE json_group_array(s.k) END "
+                f"FROM (SELECT k FROM ({keys}) ORDER BY k) s) "
+                f"WHERE id = {row}.record_id; END"
+            )
+    return statements
+
+
+def drop_audience_key_triggers(table: str, dialect: str) -> list[str]:
+    """DDL undoing `audience_key_triggers`."""
+    statements = [
+        f"DROP TRIGGER IF EXISTS {table}_{part}_keys_{event}"
+        + (f" ON {table}_{part}" if dialect == "postgresql" else "")
+        for part in ("grants", "excludes")
+        for event in ("insert", "update", "delete")
+    ]
+    if dialect == "postgresql":
+        statements.append(f"DROP FUNCTION IF EXISTS {table}_audience_keys_refresh()")
+    return statements
