@@ -23,6 +23,14 @@ class Page(Generic[T]):
     total_count: int
 
 
+@dataclass(frozen=True, slots=True)
+class Total:
+    """How many items a list holds: exact, or (for very long lists) an estimate."""
+
+    value: int
+    exact: bool = True
+
+
 def encode_cursor(key: Sequence[str]) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode()
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from alliance.pagination import Page
+from alliance.pagination import Page, Total
 
 NodeT = TypeVar("NodeT")
 
@@ -24,21 +25,45 @@ class Edge(Generic[NodeT]):
     node: NodeT
 
 
-Count = Callable[[], Awaitable[int]]
+Count = Callable[[], Awaitable[Total]]
+
+
+class LazyTotal:
+    """Runs a count once, the first time a field asks for it (both total fields of one
+    connection share it, even when resolved concurrently)."""
+
+    def __init__(self, count: Count) -> None:
+        self._count = count
+        self._running: asyncio.Future[Total] | None = None
+
+    async def get(self) -> Total:
+        if self._running is None:
+            self._running = asyncio.ensure_future(self._count())
+        return await asyncio.shield(self._running)
 
 
 @strawberry.type(description="A page of items, with cursors to fetch the next one.")
 class Connection(Generic[NodeT]):
     edges: list[Edge[NodeT]]
     page_info: PageInfo
-    count: strawberry.Private[Count]
+    total: strawberry.Private[LazyTotal]
 
     @strawberry.field(  # type: ignore[untyped-decorator]
-        description="How many items the viewer may see in all; counted only when asked for."
+        description=(
+            "How many items the viewer may see in all, counted only when asked for: exact "
+            "for lists up to a cap (10,000 for indicators), an estimate beyond it "
+            "(then totalCountIsEstimate is true)."
+        )
     )
     async def total_count(self) -> int:
         # Counted only when asked for: a count reads every matching row, a page a few.
-        return await self.count()
+        return (await self.total.get()).value
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="True when totalCount is an estimate (the list is longer than the cap)."
+    )
+    async def total_count_is_estimate(self) -> bool:
+        return not (await self.total.get()).exact
 
 
 def connection_from_page(
@@ -50,8 +75,8 @@ def connection_from_page(
         Edge(cursor=c, node=to_node(item)) for item, c in zip(page.items, page.cursors, strict=True)
     ]
 
-    async def page_total() -> int:
-        return page.total_count
+    async def page_total() -> Total:
+        return Total(page.total_count)
 
     return Connection(
         edges=edges,
@@ -59,5 +84,5 @@ def connection_from_page(
             has_next_page=page.has_next_page,
             end_cursor=page.cursors[-1] if page.cursors else None,
         ),
-        count=count or page_total,
+        total=LazyTotal(count or page_total),
     )

@@ -234,6 +234,31 @@ END $$"""  # noqa: S608 - names of our own tables, no input
     return statements
 
 
+def audience_keys_backfill(table: str, dialect: str) -> str:
+    """One statement setting every record's `audience_keys` from its grants and excludes
+    (for the migration that adds the column: one pass instead of a trigger per record)."""
+    member_hex = (
+        "replace(x.member_id::text, '-', '')" if dialect == "postgresql" else "lower(x.member_id)"
+    )
+    rows = (
+        f"SELECT g.record_id AS r, g.level || ':' || g.target_kind || ':' || g.target_key AS k "  # noqa: S608 - our own names
+        f"FROM {table}_grants g UNION ALL SELECT x.record_id, 'EXCLUDE:' || {member_hex} "
+        f"FROM {table}_excludes x"
+    )
+    if dialect == "postgresql":
+        return (
+            f"UPDATE {table} AS t SET audience_keys = a.keys "  # noqa: S608 - our own names
+            f'FROM (SELECT r, array_agg(k ORDER BY k COLLATE "C") AS keys FROM ({rows}) s '
+            f"GROUP BY r) a WHERE t.id = a.r"
+        )
+    return (
+        f"UPDATE {table} SET audience_keys = (SELECT json_group_array(k) FROM "  # noqa: S608
+        f"(SELECT s.k FROM ({rows}) s WHERE s.r = {table}.id ORDER BY s.k)) "
+        f"WHERE id IN (SELECT record_id FROM {table}_grants "
+        f"UNION SELECT record_id FROM {table}_excludes)"
+    )
+
+
 def drop_audience_key_triggers(table: str, dialect: str) -> list[str]:
     """DDL undoing `audience_key_triggers`."""
     statements = [

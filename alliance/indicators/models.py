@@ -58,6 +58,8 @@ class Indicator(UuidPrimaryKey, Timestamps, Shareable, Base):
         UniqueConstraint("owner_member_id", "external_id"),
         Index("ix_indicators_kind_match_key", "kind", "match_key"),
         Index("ix_indicators_last_seen", "last_seen", "id"),
+        # valuePrefix (a range: alliance/indicators/search.py) and the VALUE_ASC order.
+        Index("ix_indicators_value", "value", "id"),
         # Re-application walks one owner's records by keyset (alliance/indicators/audience.py).
         Index("ix_indicators_owner_member_id_id", "owner_member_id", "id"),
         # The retention job walks expired records by keyset (alliance/retention/job.py).
@@ -68,7 +70,11 @@ class Indicator(UuidPrimaryKey, Timestamps, Shareable, Base):
     owner_member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"))
     kind: Mapped[IndicatorKind] = mapped_column(_enum(IndicatorKind))
     match_key: Mapped[str] = mapped_column(String(600))
-    value: Mapped[str] = mapped_column(String(600))
+    # Code point order on both engines (SQLite's default): prefix ranges and VALUE_ASC
+    # pages do not depend on the database's locale.
+    value: Mapped[str] = mapped_column(
+        String(600).with_variant(String(600, collation="C"), "postgresql")
+    )
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
     platform: Mapped[str | None] = mapped_column(String(64))
     confidence: Mapped[int] = mapped_column(Integer, default=50)

@@ -56,34 +56,34 @@ class VisibleIndicator:
     former: bool = False
 
 
-def _me(viewer: Viewer) -> ColumnElement[bool]:
+def _me(viewer: Viewer, entity: Any) -> ColumnElement[bool]:
     if viewer.member_id is None:
         return literal(False)
-    return Indicator.owner_member_id == viewer.member_id
+    return entity.owner_member_id == viewer.member_id  # type: ignore[no-any-return]
 
 
-def shown(viewer: Viewer) -> ColumnElement[bool]:
+def shown(viewer: Viewer, entity: Any = Indicator) -> ColumnElement[bool]:
     """The domain rule on top of the read predicate: others' records while ACTIVE, and no
-    purged record (not even to its owner)."""
+    purged record (not even to its owner). `entity`: Indicator or an alias of it."""
     return and_(
-        Indicator.purged_at.is_(None),
-        or_(_me(viewer), Indicator.status == IndicatorStatus.ACTIVE),
+        entity.purged_at.is_(None),
+        or_(_me(viewer, entity), entity.status == IndicatorStatus.ACTIVE),
     )
 
 
-def effective_status(now: dt.datetime | None = None) -> ColumnElement[str]:
+def effective_status(now: dt.datetime | None = None, entity: Any = Indicator) -> ColumnElement[str]:
     """The status as of `now` (default: the clock): ACTIVE records past their expiry
     are EXPIRED, whether or not the retention job has marked them yet."""
     moment = literal(now or utcnow(), DateTime(timezone=True))
-    lapsed = and_(Indicator.status == IndicatorStatus.ACTIVE, Indicator.expires_at <= moment)
-    return case((lapsed, IndicatorStatus.EXPIRED.value), else_=Indicator.status)
+    lapsed = and_(entity.status == IndicatorStatus.ACTIVE, entity.expires_at <= moment)
+    return case((lapsed, IndicatorStatus.EXPIRED.value), else_=entity.status)
 
 
-def owner_named(viewer: Viewer) -> ColumnElement[bool]:
+def owner_named(viewer: Viewer, entity: Any = Indicator) -> ColumnElement[bool]:
     """True where the owner is named: the viewer's level is FULL (from the same builder as
     the read predicate) and the owner has not left the alliance."""
-    full = visible_to(Indicator, ViewerFacts.of(viewer), Reach.FULL)
-    return and_(full, ~has_left(Indicator.owner_member_id))
+    full = visible_to(entity, ViewerFacts.of(viewer), Reach.FULL)
+    return and_(full, ~has_left(entity.owner_member_id))
 
 
 def visible_owner_region() -> ColumnElement[str | None]:
@@ -92,11 +92,11 @@ def visible_owner_region() -> ColumnElement[str | None]:
     return case((has_left(Indicator.owner_member_id), None), else_=Member.region_code)
 
 
-def owner_in_region(region: str) -> ColumnElement[bool]:
+def owner_in_region(region: str, entity: Any = Indicator) -> ColumnElement[bool]:
     """Records whose visible owner region is `region` (`visible_owner_region() == region`,
     written so that the planner may use the region column). The statement joins `Member`
     on the owner."""
-    return and_(Member.region_code == region, ~has_left(Indicator.owner_member_id))
+    return and_(Member.region_code == region, ~has_left(entity.owner_member_id))
 
 
 def visible_select(viewer: Viewer) -> Select[Any]:
@@ -162,15 +162,17 @@ async def by_ids(
     return {item.indicator.id: item for item in found}
 
 
-def brand_filter(viewer: Viewer, brand_id: uuid.UUID) -> ColumnElement[bool]:
+def brand_filter(
+    viewer: Viewer, brand_id: uuid.UUID, entity: Any = Indicator
+) -> ColumnElement[bool]:
     """Records of `brand_id`, among those whose owner the viewer may know: a brand names
     its member, so filtering ANONYMOUS records by brand would reveal their owner."""
     has_brand = (
         select(indicator_brands.c.indicator_id)
         .where(
-            indicator_brands.c.indicator_id == Indicator.id,
+            indicator_brands.c.indicator_id == entity.id,
             indicator_brands.c.brand_id == brand_id,
         )
         .exists()
     )
-    return and_(has_brand, owner_named(viewer))
+    return and_(has_brand, owner_named(viewer, entity))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import sys
 import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, func, select, tablesample, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from alliance.audit.reads import ReadLog
 from alliance.errors import InvalidInput
@@ -26,7 +28,7 @@ from alliance.indicators.reads import (
 )
 from alliance.indicators.vocabulary import IndicatorOrder, IndicatorStatus
 from alliance.members.models import Member
-from alliance.pagination import Page, decode_cursor, encode_cursor, require_page_size
+from alliance.pagination import Page, Total, decode_cursor, encode_cursor, require_page_size
 from alliance.regions.models import Region
 from sharing import Viewer
 from sharing.audience import AllianceRegions
@@ -49,6 +51,10 @@ class IndicatorFilter:
     value_prefix: str | None = None
 
 
+# totalCount is exact up to this many; beyond, an estimate from about SAMPLE_ROWS rows.
+COUNT_CAP = 10_000
+SAMPLE_ROWS = 50_000
+
 _ORDER_COLUMNS: dict[IndicatorOrder, tuple[Any, bool]] = {
     IndicatorOrder.LAST_SEEN_DESC: (Indicator.last_seen, True),
     IndicatorOrder.FIRST_SEEN_DESC: (Indicator.first_seen, True),
@@ -57,21 +63,34 @@ _ORDER_COLUMNS: dict[IndicatorOrder, tuple[Any, bool]] = {
 }
 
 
-def _conditions(viewer: Viewer, wanted: IndicatorFilter) -> list[ColumnElement[bool]]:
+def _conditions(
+    viewer: Viewer, wanted: IndicatorFilter, entity: Any = Indicator
+) -> list[ColumnElement[bool]]:
     # (value asked for, condition it becomes); None leaves the list open.
     candidates: list[tuple[Any, Callable[[Any], ColumnElement[bool]]]] = [
-        (wanted.kinds or None, Indicator.kind.in_),
-        (wanted.platform, lambda v: Indicator.platform == v.value),
-        (wanted.brand_id, lambda v: brand_filter(viewer, v)),
-        (wanted.owner_region, owner_in_region),
-        (wanted.status, lambda v: effective_status() == v.value),
-        (wanted.min_confidence, lambda v: Indicator.confidence >= v),
-        (wanted.max_confidence, lambda v: Indicator.confidence <= v),
-        (wanted.seen_after, lambda v: Indicator.last_seen >= v),
-        (wanted.seen_before, lambda v: Indicator.first_seen <= v),
-        (wanted.value_prefix or None, lambda v: Indicator.value.startswith(v, autoescape=True)),
+        (wanted.kinds or None, entity.kind.in_),
+        (wanted.platform, lambda v: entity.platform == v.value),
+        (wanted.brand_id, lambda v: brand_filter(viewer, v, entity)),
+        (wanted.owner_region, lambda v: owner_in_region(v, entity)),
+        (wanted.status, lambda v: effective_status(entity=entity) == v.value),
+        (wanted.min_confidence, lambda v: entity.confidence >= v),
+        (wanted.max_confidence, lambda v: entity.confidence <= v),
+        (wanted.seen_after, lambda v: entity.last_seen >= v),
+        (wanted.seen_before, lambda v: entity.first_seen <= v),
+        (wanted.value_prefix or None, lambda v: _starts_with(entity.value, v)),
     ]
     return [condition(value) for value, condition in candidates if value is not None]
+
+
+def _starts_with(column: Any, prefix: str) -> ColumnElement[bool]:
+    # A range, not LIKE: the value index (code point order on both engines) serves it,
+    # and it is case-sensitive on both (SQLite's LIKE is not).
+    following = ord(prefix[-1]) + 1
+    if following > sys.maxunicode:
+        return column.startswith(prefix, autoescape=True)  # type: ignore[no-any-return]
+    if 0xD800 <= following <= 0xDFFF:  # surrogates are never in a stored value
+        following = 0xE000
+    return and_(column >= prefix, column < prefix[:-1] + chr(following))
 
 
 def _cursor_value(order: IndicatorOrder, text: str) -> Any:
@@ -152,12 +171,48 @@ async def search(
     )
 
 
-async def count(session: AsyncSession, *, viewer: Viewer, wanted: IndicatorFilter) -> int:
+async def count(session: AsyncSession, *, viewer: Viewer, wanted: IndicatorFilter) -> Total:
     """How many indicators the viewer may list under `wanted`: the same filtered rows as
-    `search`, so a count never includes a record the viewer could not list."""
-    counted = (
-        select(func.count(Indicator.id))
-        .join(Member, Member.id == Indicator.owner_member_id)
-        .where(shown(viewer), *_conditions(viewer, await _checked(session, wanted)))
+    `search`, so a count never includes a record the viewer could not list.
+
+    Exact up to COUNT_CAP (reading at most COUNT_CAP + 1 rows); beyond it, on PostgreSQL,
+    an estimate from the visible rows of a random sample of the table's pages, never
+    below COUNT_CAP + 1 (docs/performance.md). SQLite, the small embedded engine,
+    always counts exactly.
+    """
+    conditions = _conditions(viewer, await _checked(session, wanted))
+    if session.bind.dialect.name != "postgresql":
+        return Total(await _count_rows(session, viewer, Indicator, conditions))
+    capped = await _count_rows(session, viewer, Indicator, conditions, limit=COUNT_CAP + 1)
+    if capped <= COUNT_CAP:
+        return Total(capped)
+    return Total(max(await _estimate(session, viewer, wanted), COUNT_CAP + 1), exact=False)
+
+
+async def _count_rows(
+    session: AsyncSession,
+    viewer: Viewer,
+    source: Any,
+    conditions: list[ColumnElement[bool]],
+    *,
+    limit: int | None = None,
+) -> int:
+    rows = (
+        select(source.id)
+        .join(Member, Member.id == source.owner_member_id)
+        .where(shown(viewer, source), *conditions)
+        .limit(limit)
     )
-    return int(await session.scalar(counted) or 0)
+    return int(await session.scalar(select(func.count()).select_from(rows.subquery())) or 0)
+
+
+async def _estimate(session: AsyncSession, viewer: Viewer, wanted: IndicatorFilter) -> int:
+    # The visible rows among a random sample of pages, scaled up by the sampled share:
+    # built from rows the viewer may list only, so it says nothing of others' records.
+    table_rows = await session.scalar(
+        text("SELECT reltuples FROM pg_class WHERE oid = 'indicators'::regclass")
+    )
+    percent = min(100.0, max(0.5, 100.0 * SAMPLE_ROWS / max(float(table_rows or 0), 1.0)))
+    sampled = aliased(Indicator, tablesample(Indicator, func.system(percent)))
+    conditions = _conditions(viewer, wanted, sampled)
+    return round(await _count_rows(session, viewer, sampled, conditions) * 100.0 / percent)

@@ -16,7 +16,11 @@ import sqlalchemy as sa
 from alembic import op
 
 from sharing.audience_keys import KeyList
-from sharing.storage import audience_key_triggers, drop_audience_key_triggers
+from sharing.storage import (
+    audience_key_triggers,
+    audience_keys_backfill,
+    drop_audience_key_triggers,
+)
 
 revision: str = "0007_audience_keys"
 down_revision: str | None = "0006_policy_reapplied_at"
@@ -30,9 +34,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("audience_keys", KeyList(), nullable=True))
     for statement in audience_key_triggers("indicators", dialect):
         op.execute(statement)
-    # Fill existing records: rewriting each grant row to itself fires the triggers.
-    op.execute("UPDATE indicators_grants SET level = level")
-    op.execute("UPDATE indicators_excludes SET member_id = member_id")
+    op.execute(audience_keys_backfill("indicators", dialect))
 
 
 def downgrade() -> None:
