@@ -59,15 +59,18 @@ VIEWER_KIND = "{ viewer { kind } }"
 CLIENTS = 10
 
 # The visibility predicate as sharing.predicate renders it on PostgreSQL: from the owner
-# test through the closing parenthesis of its NOT (EXISTS (... excludes ...)).
+# test through the closing parenthesis of its exclude test, NOT (<audience keys> && ...).
 _PREDICATE = re.compile(r"indicators\.owner_member_id = \$\d+::UUID OR \$\d+::BOOLEAN AND ")
-_EXCLUDES = "NOT (EXISTS ("
+_EXCLUDES = re.compile(r"NOT \(\w+\.audience_keys && ")
 
 
 def without_predicate(sql: str) -> str:
     """`sql` with every visibility predicate replaced by TRUE (the unfiltered baseline)."""
     while (found := _PREDICATE.search(sql)) is not None:
-        opening = sql.index(_EXCLUDES, found.end()) + len("NOT ")
+        excludes = _EXCLUDES.search(sql, found.end())
+        if excludes is None:
+            raise ValueError("The visibility predicate's shape is not the one expected.")
+        opening = excludes.start() + len("NOT ")
         depth, position = 0, opening
         while True:
             depth += {"(": 1, ")": -1}.get(sql[position], 0)
@@ -208,7 +211,7 @@ def page_statements(
     for sql, parameters in captured:
         if "ORDER BY indicators.last_seen DESC" in sql:
             found["rows"] = (sql, parameters)
-        elif sql.startswith("SELECT count(indicators.id)"):
+        elif sql.startswith("SELECT count(") and "indicators" in sql and "TABLESAMPLE" not in sql:
             found["count"] = (sql, parameters)
     return found
 
@@ -299,6 +302,9 @@ async def _sql_table(
 ) -> None:
     for label, found in zip(("page", "search"), statements, strict=True):
         for name in ("rows", "count"):
+            if name not in found:
+                print(f"(no {label} {name} statement captured: not measured)")
+                continue
             sql, parameters = found[name]
             rows.extend(await sql_rows(connection, f"{label} {name}", sql, parameters, times))
     current, peak = rss_mb()

@@ -167,26 +167,28 @@ async def search(
         items=items,
         cursors=[_cursor(order, item) for item in items],
         has_next_page=len(rows) > first,
-        total_count=await count(session, viewer=viewer, wanted=wanted) if with_total else 0,
+        total_count=(await count(session, viewer=viewer, wanted=wanted)).value if with_total else 0,
     )
 
 
-async def count(session: AsyncSession, *, viewer: Viewer, wanted: IndicatorFilter) -> Total:
+async def count(
+    session: AsyncSession, *, viewer: Viewer, wanted: IndicatorFilter, cap: int = COUNT_CAP
+) -> Total:
     """How many indicators the viewer may list under `wanted`: the same filtered rows as
     `search`, so a count never includes a record the viewer could not list.
 
-    Exact up to COUNT_CAP (reading at most COUNT_CAP + 1 rows); beyond it, on PostgreSQL,
-    an estimate from the visible rows of a random sample of the table's pages, never
-    below COUNT_CAP + 1 (docs/performance.md). SQLite, the small embedded engine,
+    Exact up to `cap` (reading at most `cap` + 1 rows); beyond it, on PostgreSQL, an
+    estimate from the visible rows of a random sample of the table's pages, never below
+    `cap` + 1 (docs/performance.md). SQLite, the small embedded engine,
     always counts exactly.
     """
     conditions = _conditions(viewer, await _checked(session, wanted))
-    if session.bind.dialect.name != "postgresql":
+    if session.get_bind().dialect.name != "postgresql":
         return Total(await _count_rows(session, viewer, Indicator, conditions))
-    capped = await _count_rows(session, viewer, Indicator, conditions, limit=COUNT_CAP + 1)
-    if capped <= COUNT_CAP:
+    capped = await _count_rows(session, viewer, Indicator, conditions, limit=cap + 1)
+    if capped <= cap:
         return Total(capped)
-    return Total(max(await _estimate(session, viewer, wanted), COUNT_CAP + 1), exact=False)
+    return Total(max(await _estimate(session, viewer, wanted), cap + 1), exact=False)
 
 
 async def _count_rows(

@@ -10,6 +10,7 @@ import strawberry
 from alliance.indicators import matching
 from alliance.indicators import reads as indicator_reads
 from alliance.indicators.search import IndicatorFilter, count, search
+from alliance.pagination import Total
 from schema.capabilities import query_field, requires
 from schema.connection import Connection, connection_from_page
 from schema.context import Info
@@ -84,7 +85,7 @@ async def resolve_indicators(
             with_total=False,
         )
 
-    async def total() -> int:
+    async def total() -> Total:
         async with info.context.session() as session:
             return await count(session, viewer=info.context.viewer, wanted=wanted)
 
