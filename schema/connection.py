@@ -51,7 +51,7 @@ class Connection(Generic[NodeT]):
     @strawberry.field(  # type: ignore[untyped-decorator]
         description=(
             "How many items the viewer may see in all, counted only when asked for: exact "
-            "for lists up to a cap (10,000 for indicators), an estimate beyond it "
+            "for lists up to a cap (1,000 for indicators), an estimate beyond it "
             "(then totalCountIsEstimate is true)."
         )
     )

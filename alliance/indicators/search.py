@@ -51,9 +51,10 @@ class IndicatorFilter:
     value_prefix: str | None = None
 
 
-# totalCount is exact up to this many; beyond, an estimate from about SAMPLE_ROWS rows.
-COUNT_CAP = 10_000
-SAMPLE_ROWS = 50_000
+# totalCount is exact up to this many (a count reads at most COUNT_CAP + 1 rows); beyond,
+# an estimate from a sample of about SAMPLE_ROWS rows of the table.
+COUNT_CAP = 1_000
+SAMPLE_ROWS = 10_000
 
 _ORDER_COLUMNS: dict[IndicatorOrder, tuple[Any, bool]] = {
     IndicatorOrder.LAST_SEEN_DESC: (Indicator.last_seen, True),
