@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 import alliance.models
 from alliance.config import Settings
 from alliance.db import create_engine
+from alliance.indicators import value_search
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -24,12 +25,18 @@ def _url() -> str:
     return str(url) if url else Settings.from_env().database_url
 
 
+def _include_name(name: str | None, kind: str, _parents: object) -> bool:
+    # Search indexes made by migrations only (they have no model): leave them alone.
+    return not (kind in {"table", "index"} and value_search.is_managed_here(name))
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=_include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

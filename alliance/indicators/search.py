@@ -26,6 +26,7 @@ from alliance.indicators.reads import (
     shown,
     visible_select,
 )
+from alliance.indicators.value_search import MIN_LENGTH, value_contains
 from alliance.indicators.vocabulary import IndicatorOrder, IndicatorStatus
 from alliance.members.models import Member
 from alliance.pagination import Page, Total, decode_cursor, encode_cursor, require_page_size
@@ -49,6 +50,7 @@ class IndicatorFilter:
     seen_after: dt.datetime | None = None
     seen_before: dt.datetime | None = None
     value_prefix: str | None = None
+    value_contains: str | None = None
 
 
 # totalCount is exact up to this many (a count reads at most COUNT_CAP + 1 rows); beyond,
@@ -79,6 +81,7 @@ def _conditions(
         (wanted.seen_after, lambda v: entity.last_seen >= v),
         (wanted.seen_before, lambda v: entity.first_seen <= v),
         (wanted.value_prefix or None, lambda v: _starts_with(entity.value, v)),
+        (wanted.value_contains, lambda v: value_contains(entity.value, v)),
     ]
     return [condition(value) for value, condition in candidates if value is not None]
 
@@ -136,6 +139,9 @@ async def _known_region(session: AsyncSession, code: str) -> str:
 
 
 async def _checked(session: AsyncSession, wanted: IndicatorFilter) -> IndicatorFilter:
+    if wanted.value_contains is not None and len(wanted.value_contains) < MIN_LENGTH:
+        message = f"valueContains needs at least {MIN_LENGTH} characters."
+        raise InvalidInput(message, field="valueContains")
     if wanted.owner_region is None:
         return wanted
     region = await _known_region(session, wanted.owner_region)
@@ -183,7 +189,8 @@ async def count(
     `cap` + 1 (docs/performance.md). SQLite, the small embedded engine,
     always counts exactly.
     """
-    conditions = _conditions(viewer, await _checked(session, wanted))
+    wanted = await _checked(session, wanted)
+    conditions = _conditions(viewer, wanted)
     if session.get_bind().dialect.name != "postgresql":
         return Total(await _count_rows(session, viewer, Indicator, conditions))
     capped = await _count_rows(session, viewer, Indicator, conditions, limit=cap + 1)

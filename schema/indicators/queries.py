@@ -43,7 +43,13 @@ class IndicatorFilterInput:
     seen_before: dt.datetime | None = strawberry.field(
         default=None, description="First seen at or before."
     )
-    value_prefix: str | None = None
+    value_prefix: str | None = strawberry.field(
+        default=None, description="Values starting with this text (case-sensitive)."
+    )
+    value_contains: str | None = strawberry.field(
+        default=None,
+        description="Values holding this text anywhere, in any letter case; at least 3 characters.",
+    )
 
     def to_domain(self) -> IndicatorFilter:
         brand = None
@@ -62,6 +68,7 @@ class IndicatorFilterInput:
             seen_after=self.seen_after,
             seen_before=self.seen_before,
             value_prefix=self.value_prefix,
+            value_contains=self.value_contains,
         )
 
 
