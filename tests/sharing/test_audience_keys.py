@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 from alliance.indicators.models import Indicator
 from sharing.audience import Audience
 from sharing.audience_keys import exclude_key, grant_key, keys_column_value
-from sharing.storage import stored_audiences, tables_of
+from sharing.storage import audience_keys_of, stored_audiences, tables_of
 from tests.fixtures.indicators import Intel, member_viewer
 from tests.fixtures.world import World
 
@@ -21,7 +21,9 @@ _excludes = tables_of(Indicator).excludes
 
 def _expected(audience: Audience) -> list[str] | None:
     grants = [grant_key(g.level, g.target.kind, g.target.key) for g in audience.grants]
-    return keys_column_value([*grants, *(exclude_key(m) for m in audience.excludes)])
+    expected = keys_column_value([*grants, *(exclude_key(m) for m in audience.excludes)])
+    assert audience_keys_of(audience) == expected  # what a writer may put in the row
+    return expected
 
 
 async def _keys_match_rows(world: World, ids: list[uuid.UUID]) -> None:
