@@ -37,7 +37,7 @@ from bench import dataset, queries
 
 ALLIANCE = str(Path(sys.executable).with_name("alliance"))
 CLIENTS = (1, 10)
-WARM = 2  # requests per client before the clock starts: a connection, warm caches
+WARM = 1  # requests per client before the clock starts: its connection, warm caches
 READY_SECONDS = 60.0
 # High enough that a bench of many requests from one analyst is never refused (as in
 # bench.dataset's in-process service).
@@ -204,7 +204,9 @@ class Row:
 
 def run_round(server: Server, token: str, request: queries.Request, clients: int, each: int) -> Row:
     """`clients` processes of `each` requests at once; the samples of all of them."""
-    context = multiprocessing.get_context("spawn")
+    # Forked from a server process that imported this module once: a client costs no
+    # imports of its own, and inherits no event loop or connection of this process.
+    context = multiprocessing.get_context("forkserver")
     barrier, results = context.Barrier(clients + 1), context.Queue()
     body = json.dumps({"query": request.query, "variables": request.variables}).encode()
     processes = [
@@ -249,7 +251,7 @@ def print_table(count: int, rows: list[Row], rss: list[tuple[str, float]]) -> No
         rate = len(row.samples) / row.seconds
         print(
             f"| {row.label:30} | {row.clients:7} | {len(row.samples):8} | {p50:8.1f} | {p99:8.1f} "
-            f"| {rate:7.1f} | {row.server_cpu * 1000:17.1f} | {row.statements:24} |"
+            f"| {rate:7.1f} | {row.server_cpu * 1000:17.1f} | {row.statements or '-':24} |"
         )
     print("RSS of the server process: " + ", ".join(f"{mb:.0f} MB {when}" for when, mb in rss))
     print(
@@ -275,8 +277,13 @@ def measure(url: str, count: int, times: int, statements: dict[str, str] | None 
         for request in queries.requests(count, node_id):
             for clients in CLIENTS:
                 runs = request.runs(times)
-                each = runs if clients == 1 else max(2, runs // 5)
+                each = max(2, runs // clients)  # as many requests in all, whatever the clients
                 row = run_round(server, token, request, clients, each)
+                print(
+                    f"  http: {request.label}, {clients} client(s) x {each}: {row.seconds:.1f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 row.statements = (statements or {}).get(request.label, "")
                 rows.append(row)
         current, peak = server.rss_mb()
