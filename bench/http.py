@@ -19,6 +19,7 @@ import contextlib
 import json
 import multiprocessing
 import os
+import queue
 import socket
 import subprocess
 import sys
@@ -202,6 +203,18 @@ class Row:
     statements: str
 
 
+def _collect(processes: list[Any], results: Any) -> list[Outcome]:
+    """Each client's outcome; stop if the clients are gone and some sent none (killed)."""
+    outcomes: list[Outcome] = []
+    while len(outcomes) < len(processes):
+        try:
+            outcomes.append(results.get(timeout=5))
+        except queue.Empty:
+            if not any(process.is_alive() for process in processes):
+                raise SystemExit("a client process exited without its figures") from None
+    return outcomes
+
+
 def run_round(server: Server, token: str, request: queries.Request, clients: int, each: int) -> Row:
     """`clients` processes of `each` requests at once; the samples of all of them."""
     # Forked from a server process that imported this module once: a client costs no
@@ -221,7 +234,7 @@ def run_round(server: Server, token: str, request: queries.Request, clients: int
     with contextlib.suppress(threading.BrokenBarrierError):
         barrier.wait(timeout=600)
     cpu_before = server.cpu_seconds()
-    outcomes: list[Outcome] = [results.get(timeout=3600) for _ in processes]
+    outcomes = _collect(processes, results)
     cpu = server.cpu_seconds() - cpu_before
     for process in processes:
         process.join(timeout=60)

@@ -179,9 +179,13 @@ async def sql_rows(
         statement, arguments = renumbered(text, parameters)
         for setting, plans, note in settings:
             await connection.execute(f"SET jit = {setting}; SET plan_cache_mode = {plans}")
-            prepared = await connection.prepare(statement)
-            samples = await timed(functools.partial(prepared.fetch, *arguments), times)
-            rows.append(Row(f"raw SQL {label}, {variant}, jit {setting}{note}", samples))
+            row = Row(f"raw SQL {label}, {variant}, jit {setting}{note}", [])
+            try:
+                prepared = await connection.prepare(statement)
+                row.samples = await timed(functools.partial(prepared.fetch, *arguments), times)
+            except asyncpg.PostgresError as error:  # a shape this bench rewrote wrongly
+                row.note = f"failed: {type(error).__name__}: {error}"[:80]
+            rows.append(row)
     await connection.execute("RESET jit; RESET plan_cache_mode")
     return rows + unfiltered
 
@@ -211,8 +215,12 @@ def print_table(count: int, times: int, rows: list[Row]) -> None:
 
 async def explain(connection: asyncpg.Connection, label: str, sql: str, parameters: Any) -> None:
     statement, arguments = renumbered(sql, parameters)
-    plan = await connection.fetch("EXPLAIN (ANALYZE, BUFFERS) " + statement, *arguments)
     print(f"\nEXPLAIN (ANALYZE, BUFFERS) of the {label} statement:")
+    try:
+        plan = await connection.fetch("EXPLAIN (ANALYZE, BUFFERS) " + statement, *arguments)
+    except asyncpg.PostgresError as error:
+        print(f"  failed: {type(error).__name__}: {error}")
+        return
     for line in plan:
         print("  " + line[0])
 
