@@ -217,8 +217,9 @@ def _collect(processes: list[Any], results: Any) -> list[Outcome]:
 
 def run_round(server: Server, token: str, request: queries.Request, clients: int, each: int) -> Row:
     """`clients` processes of `each` requests at once; the samples of all of them."""
-    # Forked from a server process that imported this module once: a client costs no
-    # imports of its own, and inherits no event loop or connection of this process.
+    # Clients are forked by multiprocessing's fork server, which imported this module
+    # once: a client costs no imports of its own and inherits no event loop, connection
+    # or thread of this process.
     context = multiprocessing.get_context("forkserver")
     barrier, results = context.Barrier(clients + 1), context.Queue()
     body = json.dumps({"query": request.query, "variables": request.variables}).encode()
