@@ -8,10 +8,11 @@ figure, so that a new shape costs a baseline row, not the run.
 
 The predicate (sharing/predicate.py) starts with the owner test, `<x>.owner_member_id =
 $n OR ...`, and runs to the end of the group that holds it: its closing parenthesis, or
-at the top level of a clause a comma, AS, THEN, FROM, ORDER BY and the like. After the
-replacement, the statement must no longer read a grants or excludes table; if it still
-does, part of the visibility rule is written elsewhere and the TRUE variant would not be
-unfiltered.
+at the top level of a clause a comma, AS, THEN, FROM, ORDER BY and the like; a group
+that reads no audience (grants or excludes tables, or the row's `audience_keys`) is some
+other filter and stays. After the replacement, the statement must no longer read the
+audience; if it still does, part of the visibility rule is written elsewhere and the
+TRUE variant would not be unfiltered.
 """
 
 from __future__ import annotations
@@ -22,7 +23,11 @@ from typing import Any
 Captured = tuple[str, tuple[Any, ...]]
 
 _OWNER_TEST = re.compile(r"\b\w+\.owner_member_id\s*=\s*(?:\$\d+|:\w+|'[^']*')(?:::\w+)?\s+OR\b")
-_POLICY_TABLE = re.compile(r"\b(?:FROM|JOIN)\s+(\w+_(?:grants|excludes))\b", re.IGNORECASE)
+# What the visibility rule reads: the stored audience as grants and excludes tables, or
+# flattened into the row's audience keys.
+_POLICY_TABLE = re.compile(
+    r"\b(?:FROM|JOIN)\s+(\w+_(?:grants|excludes))\b|\b(\w+\.audience_keys)\s*&&", re.IGNORECASE
+)
 # Where a predicate that is not in parentheses ends (at its own depth).
 _CLAUSE_END = re.compile(
     r",|\b(?:AS|THEN|ELSE|END|FROM|WHERE|ORDER\s+BY|GROUP\s+BY|HAVING|LIMIT|OFFSET|UNION"
@@ -60,8 +65,8 @@ def _end_of_group(sql: str, start: int) -> int:
 def without_predicate(sql: str) -> str:
     """`sql` with every visibility predicate replaced by TRUE (the unfiltered baseline);
     `NotRecognised` when there is none, or when a grants or excludes table is still read
-    after the replacement. (An owner test that reads no grants, such as "the owner, or
-    ACTIVE", is a filter of the service and stays.)"""
+    after the replacement, or the audience keys still tested. (An owner test that reads
+    no audience, such as "the owner, or ACTIVE", is a filter of the service and stays.)"""
     replaced, position = 0, 0
     while (found := _OWNER_TEST.search(sql, position)) is not None:
         end = _end_of_group(sql, found.start())
@@ -71,8 +76,8 @@ def without_predicate(sql: str) -> str:
         sql = sql[: found.start()] + "true" + sql[len(sql[:end].rstrip()) :]
         replaced, position = replaced + 1, found.start()
     if not replaced:
-        raise NotRecognised("no visibility predicate (`owner_member_id = … OR …` reading grants)")
-    if remaining := sorted(set(_POLICY_TABLE.findall(sql))):
+        raise NotRecognised("no visibility predicate (`owner_member_id = … OR …` on the audience)")
+    if remaining := sorted({"".join(found) for found in _POLICY_TABLE.findall(sql)}):
         raise NotRecognised(f"it still reads {', '.join(remaining)} without the predicate")
     return sql
 
@@ -88,16 +93,20 @@ def renumbered(sql: str, parameters: tuple[Any, ...]) -> tuple[str, list[Any]]:
 _READS_INDICATORS = re.compile(r"\b(?:FROM|JOIN)\s+indicators\b", re.IGNORECASE)
 _COUNT = re.compile(r"^\s*SELECT\s+count\(", re.IGNORECASE)
 _LIMIT = re.compile(r"\bLIMIT\b", re.IGNORECASE)
+_SAMPLE = re.compile(r"\bTABLESAMPLE\b", re.IGNORECASE)
 
 
 def page_statements(captured: list[Captured]) -> tuple[dict[str, Captured], list[str]]:
     """The page's row statement (the first one reading `indicators` with a LIMIT) and its
-    count statement (the first `SELECT count(` reading `indicators`) as the service sent
-    them; and a line for each of the two not found."""
+    count statement (the first `SELECT count(` reading `indicators`, leaving out the
+    TABLESAMPLE behind an estimate) as the service sent them; and a line for each not
+    found."""
     found: dict[str, Captured] = {}
     for sql, parameters in captured:
         if not _READS_INDICATORS.search(sql):
             continue
+        if _SAMPLE.search(sql):
+            continue  # the sample behind an estimated count, not the count itself
         if _COUNT.match(sql):
             found.setdefault("count", (sql, parameters))
         elif _LIMIT.search(sql):
