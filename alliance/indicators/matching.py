@@ -77,6 +77,12 @@ async def _matching_rows(
     return found
 
 
+def require_within_limit(submitted: int, *, field: str) -> None:
+    """Raise InvalidInput naming `field` when more than MAX_MATCH_VALUES are submitted."""
+    if submitted > MAX_MATCH_VALUES:
+        raise InvalidInput(f"At most {MAX_MATCH_VALUES} values at once.", field=field)
+
+
 async def match(
     session: AsyncSession,
     *,
@@ -85,8 +91,7 @@ async def match(
     values: Sequence[tuple[IndicatorKind, IndicatorValue]],
 ) -> list[MatchOutcome]:
     """One outcome per submitted value, in order; invalid values get their error."""
-    if len(values) > MAX_MATCH_VALUES:
-        raise InvalidInput(f"At most {MAX_MATCH_VALUES} values at once.", field="values")
+    require_within_limit(len(values), field="values")
     keys: list[MatchKey | InvalidInput] = []
     for kind, value in values:
         try:
