@@ -100,12 +100,13 @@ async def match(
             keys.append(invalid)
     rows = await _matching_rows(session, viewer, {k for k in keys if isinstance(k, tuple)})
     outcomes = []
+    noted: list[uuid.UUID] = []
     for key in keys:
         if isinstance(key, InvalidInput):
             outcomes.append(MatchOutcome(None, 0, (), key))
             continue
         hits = rows.get(key, [])
-        reads.note("match", "Indicator", (record_id for record_id, _, _ in hits))
+        noted.extend(record_id for record_id, _, _ in hits)
         outcomes.append(
             MatchOutcome(
                 match_key=key[1],
@@ -113,6 +114,7 @@ async def match(
                 listable_ids=tuple(record_id for record_id, _, ok in hits if ok),
             )
         )
+    reads.note("match", "Indicator", noted)
     return outcomes
 
 
