@@ -15,7 +15,8 @@ by someone), so no cache sees the same value twice. Measured, per 1,000 values:
   included, selecting `matchKey members indicators { id }`.
 
 Usage: python -m bench.match [--database-url URL] [--count N] [--requests N]
-(default: a fresh SQLite file and 10,000 indicators; a PostgreSQL URL is emptied first).
+(default: a fresh SQLite file and 10,000 indicators; a PostgreSQL database given as
+postgresql://... is emptied first).
 """
 
 from __future__ import annotations
@@ -257,9 +258,10 @@ async def service_rows(
 async def measure(database_url: str | None, count: int, requests: int, forms: list[str]) -> None:
     held_range = count // len(dataset.KINDS)  # values below it are held, of every kind
     with tempfile.TemporaryDirectory() as tmp:
-        url = database_url or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+        url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
         if database_url:
             await dataset.reset_schema(database_url)
+            url = dataset.sqlalchemy_url(database_url)
         database = Database(url)
         email = await seed(database)
         await seed_indicators(database, count, random.Random(2026))
