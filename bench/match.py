@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, insert, select, text
 
 from alliance.db import Database, utcnow
 from alliance.indicators.kinds import IndicatorKind, Platform
@@ -100,6 +100,10 @@ async def seed_indicators(database: Database, count: int, rng: random.Random) ->
         async with database.transaction() as session:
             await session.execute(insert(Indicator), rows)
             await session.execute(insert(grants), grant_rows)
+    if database.dialect == "postgresql":  # plans as on a table autovacuum has analysed
+        async with database.engine.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.execute(text("ANALYZE"))
 
 
 def grouped(values: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[int]]:
