@@ -2,8 +2,9 @@
 (`requested_cost`), and from what it returned once it has (`actual_cost`).
 
 The formula (docs/limits.md): an object is 1 and a scalar or enum 0; a list of objects
-multiplies the cost of one item by its size, which is the field's `first`, else the length
-of its list argument (`nodes(ids:)`, `match(values:)`), else the `first` of the connection
+multiplies the cost of one item by its size, which is the field's `first`, else the number
+of items its list arguments hold (`nodes(ids:)`, `match(values:)`; a group of values in
+`match(groups:)` counts as its values), else the `first` of the connection
 it belongs to (`edges`), else a bound the service keeps, else 10; each mutation field adds
 10. Fragments on several types all count. Introspection fields are free. Every request
 costs at least 1.
@@ -153,12 +154,24 @@ def _list_size(arguments: Mapping[str, Any], page: int | None, field: tuple[str,
     first = arguments.get("first")
     if isinstance(first, int):
         return max(0, first)
-    lengths = [len(v) for v in arguments.values() if isinstance(v, list)]
-    if lengths:
-        return max(lengths)
+    lists = [v for v in arguments.values() if isinstance(v, list)]
+    if lists:
+        return sum(_items(items) for items in lists)
     if page is not None:
         return max(0, page)
     return LIST_BOUNDS.get(field, UNBOUNDED_LIST)
+
+
+def _items(items: list[Any]) -> int:
+    """How many values a list argument submits: an input object holding lists (a group of
+    values, `match(groups:)`) counts as its longest list, and at least as one."""
+    total = 0
+    for item in items:
+        inner = (
+            [len(v) for v in item.values() if isinstance(v, list)] if isinstance(item, dict) else []
+        )
+        total += max([1, *inner])
+    return total
 
 
 def actual_cost(data: object, *, mutation_fields: int) -> int:

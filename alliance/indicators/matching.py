@@ -77,6 +77,12 @@ async def _matching_rows(
     return found
 
 
+def require_within_limit(submitted: int, *, field: str) -> None:
+    """Raise InvalidInput naming `field` when more than MAX_MATCH_VALUES are submitted."""
+    if submitted > MAX_MATCH_VALUES:
+        raise InvalidInput(f"At most {MAX_MATCH_VALUES} values at once.", field=field)
+
+
 async def match(
     session: AsyncSession,
     *,
@@ -85,8 +91,7 @@ async def match(
     values: Sequence[tuple[IndicatorKind, IndicatorValue]],
 ) -> list[MatchOutcome]:
     """One outcome per submitted value, in order; invalid values get their error."""
-    if len(values) > MAX_MATCH_VALUES:
-        raise InvalidInput(f"At most {MAX_MATCH_VALUES} values at once.", field="values")
+    require_within_limit(len(values), field="values")
     keys: list[MatchKey | InvalidInput] = []
     for kind, value in values:
         try:
@@ -95,12 +100,13 @@ async def match(
             keys.append(invalid)
     rows = await _matching_rows(session, viewer, {k for k in keys if isinstance(k, tuple)})
     outcomes = []
+    noted: list[uuid.UUID] = []
     for key in keys:
         if isinstance(key, InvalidInput):
             outcomes.append(MatchOutcome(None, 0, (), key))
             continue
         hits = rows.get(key, [])
-        reads.note("match", "Indicator", (record_id for record_id, _, _ in hits))
+        noted.extend(record_id for record_id, _, _ in hits)
         outcomes.append(
             MatchOutcome(
                 match_key=key[1],
@@ -108,6 +114,7 @@ async def match(
                 listable_ids=tuple(record_id for record_id, _, ok in hits if ok),
             )
         )
+    reads.note("match", "Indicator", noted)
     return outcomes
 
 

@@ -28,14 +28,46 @@ class IndicatorValueInput:
     quality: int | None = strawberry.field(default=None, description="PDQ quality, 0-100.")
 
     def to_domain(self) -> IndicatorValue:
-        return IndicatorValue(
-            value=self.value,
-            platform=self.platform,
-            platform_domain=self.platform_domain,
-            provider=self.provider,
-            country=self.country,
-            locality=self.locality,
-            region=self.region,
-            postal_code=self.postal_code,
-            quality=self.quality,
-        )
+        return _indicator_value(self, self.value)
+
+
+@strawberry.input(
+    description=(
+        "Values of one kind found in one context, e.g. {kind: DOMAIN, values: [...]}: "
+        "the other fields apply to every value, as in IndicatorValueInput."
+    )
+)
+class IndicatorValueGroupInput:
+    kind: IndicatorKind
+    values: list[str] = strawberry.field(description="The values, each as `value` would be.")
+    platform: Platform | None = None
+    platform_domain: str | None = strawberry.field(
+        default=None, description="The platform's web domain when platform is OTHER."
+    )
+    provider: Platform | None = strawberry.field(
+        default=None, description="The payment provider of a PAYMENT_ACCOUNT."
+    )
+    country: str | None = strawberry.field(default=None, description="ISO 3166-1 alpha-2.")
+    locality: str | None = None
+    region: str | None = None
+    postal_code: str | None = None
+    quality: int | None = strawberry.field(default=None, description="PDQ quality, 0-100.")
+
+    def to_domain(self) -> list[tuple[IndicatorKind, IndicatorValue]]:
+        return [(self.kind, _indicator_value(self, value)) for value in self.values]
+
+
+def _indicator_value(
+    given: IndicatorValueInput | IndicatorValueGroupInput, value: str
+) -> IndicatorValue:
+    return IndicatorValue(
+        value=value,
+        platform=given.platform,
+        platform_domain=given.platform_domain,
+        provider=given.provider,
+        country=given.country,
+        locality=given.locality,
+        region=given.region,
+        postal_code=given.postal_code,
+        quality=given.quality,
+    )

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Annotated
 
 import strawberry
 
+from alliance.errors import InvalidInput
 from alliance.indicators import matching
 from alliance.indicators import reads as indicator_reads
+from alliance.indicators.normalize import IndicatorValue
 from alliance.indicators.search import IndicatorFilter, count, search
 from alliance.pagination import Total
 from schema.capabilities import query_field, requires
@@ -17,7 +20,7 @@ from schema.context import Info
 from schema.enums import ErrorCode, IndicatorKind, IndicatorOrder, IndicatorStatus, Platform
 from schema.errors import from_domain
 from schema.ids import parse_global_id
-from schema.indicators.inputs import IndicatorValueInput
+from schema.indicators.inputs import IndicatorValueGroupInput, IndicatorValueInput
 from schema.indicators.types import IndicatorType
 from sharing import Scope
 
@@ -118,14 +121,39 @@ class MatchResult:
     error: MatchValueError | None
 
 
-async def resolve_match(info: Info, values: list[IndicatorValueInput]) -> list[MatchResult]:
+def _submitted(
+    values: list[IndicatorValueInput] | None, groups: list[IndicatorValueGroupInput] | None
+) -> list[tuple[IndicatorKind, IndicatorValue]]:
+    """The values of either form, in order; InvalidInput names the argument at fault."""
+    if values is not None and groups is not None:
+        raise InvalidInput("Give `values` or `groups`, not both.", field="groups")
+    if groups is None:
+        if values is None:
+            raise InvalidInput("Give the values to match, in `values` or `groups`.", field="values")
+        return [(v.kind, v.to_domain()) for v in values]
+    # An empty group counts as one, as in the request's cost (schema/cost.py).
+    matching.require_within_limit(sum(max(1, len(g.values)) for g in groups), field="groups")
+    return [submitted for group in groups for submitted in group.to_domain()]
+
+
+async def resolve_match(
+    info: Info,
+    values: list[IndicatorValueInput] | None = None,
+    groups: Annotated[
+        list[IndicatorValueGroupInput] | None,
+        strawberry.argument(
+            description=(
+                "The values grouped by kind and context, one string each: cheaper to send "
+                "and to read than `values`. Give one of the two."
+            )
+        ),
+    ] = None,
+) -> list[MatchResult]:
     viewer = info.context.viewer
+    submitted = _submitted(values, groups)
     async with info.context.session() as session:
         outcomes = await matching.match(
-            session,
-            viewer=viewer,
-            reads=info.context.reads,
-            values=[(v.kind, v.to_domain()) for v in values],
+            session, viewer=viewer, reads=info.context.reads, values=submitted
         )
         wanted = [i for outcome in outcomes for i in outcome.listable_ids]
         found = await indicator_reads.by_ids(session, viewer=viewer, ids=wanted)
@@ -152,7 +180,8 @@ match = query_field(
     resolve_match,
     capability=requires(Scope.INDICATORS_READ),
     description=(
-        "Exact match of up to 1,000 values by match key, one result per value in order. "
-        "MATCH_ONLY records count in `members` but are never returned."
+        "Exact match of up to 1,000 values by match key, one result per value in order "
+        "(with `groups`: group by group, each group's values in order). MATCH_ONLY records "
+        "count in `members` but are never returned."
     ),
 )

@@ -10,6 +10,7 @@ import phonenumbers
 from alliance.errors import InvalidInput
 from alliance.indicators.kinds import IndicatorKind
 from alliance.indicators.normalize._countries import normalize_country
+from alliance.indicators.normalize._plain import plain_email
 from alliance.indicators.normalize._text import require_text
 from alliance.indicators.normalize._values import IndicatorValue, Normalized
 from alliance.indicators.normalize._web import normalize_host
@@ -24,21 +25,31 @@ class Contact:
     extra: dict[str, str]
 
 
+def _email_parts_by_library(stripped: str, *, text: str, field: str) -> tuple[str, str]:
+    """(local part in lower case, ASCII domain) as email-validator reads the address."""
+    try:
+        checked = email_validator.validate_email(stripped, check_deliverability=False)
+    except email_validator.EmailNotValidError as error:
+        raise InvalidInput(
+            f"{text!r} is not a valid e-mail address: {error}", field=field
+        ) from error
+    return checked.local_part.lower(), checked.ascii_domain
+
+
 def parse_email(text: str, *, field: str = "value") -> Contact:
     """Validate an e-mail address (syntax only, no DNS); return it in lower case.
 
     The domain is given in punycode: "user@bücher.de" becomes "user@xn--bcher-kva.de".
     """
-    try:
-        checked = email_validator.validate_email(text.strip(), check_deliverability=False)
-    except email_validator.EmailNotValidError as error:
-        raise InvalidInput(
-            f"{text!r} is not a valid e-mail address: {error}", field=field
-        ) from error
+    stripped = text.strip()
+    plain = plain_email(stripped)
+    if plain is None:
+        plain = _email_parts_by_library(stripped, text=text, field=field)
+    local_part, ascii_domain = plain
     # The domain in punycode, as DOMAIN keys are (and for the same reason: look-alike
     # Unicode domains must show); local parts are case-sensitive in theory only.
-    host = normalize_host(checked.ascii_domain, field=field, allow_ip=False)
-    address = f"{checked.local_part.lower()}@{host.name}"
+    host = normalize_host(ascii_domain, field=field, allow_ip=False)
+    address = f"{local_part}@{host.name}"
     extra = {"domain": host.name}
     if host.registrable_domain is not None:
         extra["registrable_domain"] = host.registrable_domain

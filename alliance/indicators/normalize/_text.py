@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from alliance.errors import InvalidInput
+from alliance.indicators.normalize._plain import plain_identifier
 
 # Longest raw value accepted for any kind (long URLs are the longest real values).
 MAX_VALUE_LENGTH = 2048
@@ -32,6 +33,19 @@ def clean_identifier(text: str | None, *, field: str, what: str) -> str:
     removed, runs of white space become one space. Control characters are refused.
     """
     stripped = require_text(text, field=field, what=what)
+    cleaned = (
+        stripped
+        if plain_identifier(stripped)
+        else _cleaned_unicode(stripped, what=what, field=field)
+    )
+    if len(cleaned) > MAX_IDENTIFIER_LENGTH:
+        raise InvalidInput(
+            f"{what} is longer than {MAX_IDENTIFIER_LENGTH} characters.", field=field
+        )
+    return cleaned
+
+
+def _cleaned_unicode(stripped: str, *, what: str, field: str) -> str:
     folded = unicodedata.normalize("NFKC", stripped)
     if any(unicodedata.category(char) == "Cc" and not char.isspace() for char in folded):
         raise InvalidInput(f"{what} contains control characters.", field=field)
@@ -39,10 +53,6 @@ def clean_identifier(text: str | None, *, field: str, what: str) -> str:
     cleaned = _WHITESPACE.sub(" ", visible).strip()
     if not cleaned:
         raise InvalidInput(f"{what} is required.", field=field)
-    if len(cleaned) > MAX_IDENTIFIER_LENGTH:
-        raise InvalidInput(
-            f"{what} is longer than {MAX_IDENTIFIER_LENGTH} characters.", field=field
-        )
     return cleaned
 
 

@@ -9,6 +9,7 @@ results must not change with the network, and a request path must not wait on it
 from __future__ import annotations
 
 import dataclasses
+import functools
 import ipaddress
 import urllib.parse
 
@@ -18,6 +19,12 @@ from url_normalize import url_normalize
 
 from alliance.errors import InvalidInput
 from alliance.indicators.kinds import IndicatorKind
+from alliance.indicators.normalize._plain import (
+    has_punycode,
+    may_be_ip_address,
+    plain_host_name,
+    plain_url,
+)
 from alliance.indicators.normalize._text import require_text
 from alliance.indicators.normalize._values import IndicatorValue, Normalized
 
@@ -33,6 +40,9 @@ _EXTRACTOR = tldextract.TLDExtract(
 _EXTRACTOR("example.com")
 
 _WEB_SCHEMES = frozenset({"http", "https"})
+# Host names recur (a shop's many URLs, a domain's many addresses): the pure look-ups
+# below are cached per name, bounded so that a stream of new names cannot grow memory.
+_CACHED_NAMES = 16_384
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -50,35 +60,61 @@ class Host:
             facts["registrable_domain"] = self.registrable_domain
         if self.public_suffix is not None:
             facts["public_suffix"] = self.public_suffix
-        unicode_name = idna.decode(self.name) if self.registrable_domain else self.name
+        unicode_name = _unicode(self.name) if self.registrable_domain else self.name
         if unicode_name != self.name:
             facts["unicode"] = unicode_name
         return facts
 
 
 def _ip_host(text: str) -> Host | None:
+    inner = text.removeprefix("[").removesuffix("]")
+    if not may_be_ip_address(inner):
+        return None
     try:
-        address = ipaddress.ip_address(text.removeprefix("[").removesuffix("]"))
+        address = ipaddress.ip_address(inner)
     except ValueError:
         return None
     return Host(name=address.compressed, registrable_domain=None, public_suffix=None)
 
 
+@functools.lru_cache(maxsize=_CACHED_NAMES)
+def _idna_encoded(name: str) -> str:
+    return idna.encode(name, uts46=True).decode("ascii").lower()
+
+
+@functools.lru_cache(maxsize=_CACHED_NAMES)
+def _idna_decoded(name: str) -> str:
+    return idna.decode(name)
+
+
+def _unicode(name: str) -> str:
+    # idna.decode gives back a name without A-labels as it is (names here are already
+    # validated lower-case punycode).
+    return _idna_decoded(name) if has_punycode(name) else name
+
+
 def _punycode(text: str, *, field: str) -> str:
     name = text.rstrip(".")
+    plain = plain_host_name(name)
+    if plain is not None:
+        return plain
     try:
-        return idna.encode(name, uts46=True).decode("ascii").lower()
+        return _idna_encoded(name)
     except idna.IDNAError as error:
         raise InvalidInput(f"{text!r} is not a valid host name: {error}.", field=field) from error
 
 
+@functools.lru_cache(maxsize=_CACHED_NAMES)
 def _registrable_domain(name: str) -> tuple[str, str] | None:
-    parts = _EXTRACTOR(name)
+    # `name` is a host name already (lower-case punycode): handed over as a parsed URL,
+    # tldextract skips its lenient URL parsing.
+    parsed = urllib.parse.SplitResult("", name, "", "", "")
+    parts = _EXTRACTOR.extract_urllib(parsed)
     if parts.top_domain_under_public_suffix:
         return parts.top_domain_under_public_suffix, parts.suffix
     # A private suffix itself ("myshopify.com") is still a domain its operator
     # registered: read it with the ICANN section only.
-    icann = _EXTRACTOR(name, include_psl_private_domains=False)
+    icann = _EXTRACTOR.extract_urllib(parsed, include_psl_private_domains=False)
     if icann.top_domain_under_public_suffix:
         return icann.top_domain_under_public_suffix, icann.suffix
     return None
@@ -156,6 +192,27 @@ def _sorted_query(query: str) -> str:
     return "&".join(name + equals + content for name, equals, content in params)
 
 
+def canonical_url(text: str) -> tuple[str, str]:
+    """(canonical form, host name) of the web address `text`, or raise InvalidInput.
+
+    Plain ASCII addresses are read directly (`plain_url`), others by url-normalize.
+    """
+    plain = plain_url(text)
+    if plain is None:
+        return _canonical_url_by_library(text)
+    without_query, host_name, query = plain
+    sorted_query = _sorted_query(query)
+    return (f"{without_query}?{sorted_query}" if sorted_query else without_query), host_name
+
+
+def _canonical_url_by_library(text: str) -> tuple[str, str]:
+    parts = _split_web_url(text)
+    canonical = urllib.parse.urlunsplit(
+        (parts.scheme, parts.netloc, parts.path, _sorted_query(parts.query), "")
+    )
+    return canonical, parts.hostname or ""
+
+
 def normalize_url(kind: IndicatorKind, value: IndicatorValue) -> Normalized:
     """URL, STOREFRONT_URL: url-normalize, then no fragment and a sorted query.
 
@@ -163,9 +220,6 @@ def normalize_url(kind: IndicatorKind, value: IndicatorValue) -> Normalized:
     accepted. A value without a scheme is read as https.
     """
     text = require_text(value.value, field="value", what="A web address")
-    parts = _split_web_url(text)
-    host = normalize_host(parts.hostname or "", field="value", allow_ip=True)
-    canonical = urllib.parse.urlunsplit(
-        (parts.scheme, parts.netloc, parts.path, _sorted_query(parts.query), "")
-    )
+    canonical, host_name = canonical_url(text)
+    host = normalize_host(host_name, field="value", allow_ip=True)
     return Normalized(kind=kind, match_key=canonical, display=canonical, extra=host.extra())
