@@ -229,7 +229,9 @@ async def _request_rows(label: str, call: Call, capture: Capture, times: int) ->
     return Measured(label, await timed(call, times), statements, begins)
 
 
-async def _raw_rows(url: str, database: Database, rows: list[Measured], times: int) -> list[Measured]:
+async def _raw_rows(
+    url: str, database: Database, rows: list[Measured], times: int
+) -> list[Measured]:
     viewer, _node, page = rows
     principal = viewer.statements[:1]
     found: list[Measured] = []
@@ -252,6 +254,10 @@ async def _profile(path: Path, call: Call, times: int) -> None:
     for _ in range(times):
         await call()
     profiler.disable()
+    _write_profile(path, profiler, times)
+
+
+def _write_profile(path: Path, profiler: cProfile.Profile, times: int) -> None:
     profiler.dump_stats(path.with_suffix(".prof"))  # for pstats or snakeviz
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
@@ -268,10 +274,14 @@ def _print(engine: str, times: int, rows: list[Measured], raw_rows: list[Measure
     print(f"|{'-' * 46}|{'-' * 9}|{'-' * 9}|{'-' * 26}|")
     for row in rows:
         per = f"{len(row.statements)} stmts, {row.begins} BEGIN"
-        print(f"| {row.label:44} | {_ms(row.samples, 0.5):7.2f} | {_ms(row.samples, 0.99):7.2f} | {per:24} |")
+        print(
+            f"| {row.label:44} | {_ms(row.samples, 0.5):7.2f} | {_ms(row.samples, 0.99):7.2f} | {per:24} |"
+        )
     for row in raw_rows:
         per = f"{len(row.statements)} stmts"
-        print(f"| {row.label[:44]:44} | {_ms(row.samples, 0.5):7.2f} | {_ms(row.samples, 0.99):7.2f} | {per:24} |")
+        print(
+            f"| {row.label[:44]:44} | {_ms(row.samples, 0.5):7.2f} | {_ms(row.samples, 0.99):7.2f} | {per:24} |"
+        )
 
 
 def main() -> None:

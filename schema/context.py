@@ -58,4 +58,5 @@ class Context:
         async with self.request.writing() as session:
             yield session
 
+
 Info = StrawberryInfo[Context, None]

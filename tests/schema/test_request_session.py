@@ -74,7 +74,9 @@ async def test_sibling_fields_share_one_transaction_and_each_reads_right(
     owner = await world.member(region="EU")
     viewer_member = await world.member(region="CN")
     shared = [
-        await intel.indicator(owner, "alliance=FULL", value=f"seller-{i}@fake-shop.com", confidence=10 * i)
+        await intel.indicator(
+            owner, "alliance=FULL", value=f"seller-{i}@fake-shop.com", confidence=10 * i
+        )
         for i in range(1, 6)
     ]
     kept = await intel.indicator(owner, "")
