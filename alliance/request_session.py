@@ -36,16 +36,20 @@ class RequestSession:
     def __init__(self, database: Database) -> None:
         self.database = database
         self._session: AsyncSession | None = None
+        self._viewer: Viewer | None = None
         self._lock = asyncio.Lock()
 
     def _opened(self) -> AsyncSession:
         if self._session is None:  # no check-out, no BEGIN until a statement runs
             self._session = unbound_session(self.database.viewer_sessions)
+            if self._viewer is not None:  # opened again after `close`
+                bind_viewer(self._session, self._viewer)
         return self._session
 
     def bind(self, viewer: Viewer) -> None:
         """Filter every later read for `viewer` (once its principal has been checked)."""
         bind_viewer(self._opened(), viewer)
+        self._viewer = viewer
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncSession]:
