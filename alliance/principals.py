@@ -14,11 +14,12 @@ also everything the bearer check needs to build a `Viewer`: one round trip per r
 from __future__ import annotations
 
 import enum
+import functools
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, false, select, true
+from sqlalchemy import ColumnElement, Select, bindparam, exists, false, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, aliased
 
@@ -73,21 +74,17 @@ class Standing:
         return self.refusal is None
 
 
-def _is_client(ref: ClientRef, client: type[Client] = Client) -> ColumnElement[bool]:
-    return client.id == ref if isinstance(ref, uuid.UUID) else client.client_id == ref
+def _is_client(by_row: bool, client: type[Client] = Client) -> ColumnElement[bool]:
+    return (
+        client.id == bindparam("client_row")
+        if by_row
+        else client.client_id == bindparam("client_key")
+    )
 
 
-def _app_registered(app: ClientRef) -> ColumnElement[bool]:
-    if app == CLI_CLIENT_ID:
-        return true()
+def _app_registered(by_row: bool) -> ColumnElement[bool]:
     registered = aliased(Client)
-    return exists().where(_is_client(app, registered), registered.revoked_at.is_(None))
-
-
-def _token_revoked(token_id: str | None) -> ColumnElement[bool]:
-    if token_id is None:
-        return false()
-    return exists().where(RevokedAccessToken.token_id == token_id)
+    return exists().where(_is_client(by_row, registered), registered.revoked_at.is_(None))
 
 
 def _principal_shut(is_user: bool) -> ColumnElement[bool]:
@@ -95,10 +92,22 @@ def _principal_shut(is_user: bool) -> ColumnElement[bool]:
     return User.status == UserStatus.DEACTIVATED if is_user else Client.revoked_at.is_not(None)
 
 
-def standing_query(credential: Credential) -> Select[Any]:
-    """The one statement whose row `judge` decides on (no row: unknown principal)."""
-    is_user = credential.kind is PrincipalKind.USER
+@functools.cache
+def _statement(
+    is_user: bool, client_by_row: bool, has_token: bool, cli_app: bool, by_principal: bool
+) -> Select[Any]:
+    """The statement of one shape of credential, its values left as bound parameters.
+
+    Built once per shape (a handful): building it took longer than running it, and the
+    same statement object lets SQLAlchemy reuse its cache key and compiled form.
+    """
     principal: Any = User if is_user else Client
+    token_revoked = (
+        exists().where(RevokedAccessToken.token_id == bindparam("token_id"))
+        if has_token
+        else false()
+    )
+    app_registered = _app_registered(client_by_row) if is_user and not cli_app else true()
     columns = [
         principal.id.label("principal_id"),
         principal.member_id.label("member_id"),
@@ -108,17 +117,41 @@ def standing_query(credential: Credential) -> Select[Any]:
         Member.region_code.label("region"),
         Member.accepted_agreement_version.label("accepted_version"),
         CURRENT_VERSION.scalar_subquery().label("current_version"),
-        _token_revoked(credential.token_id).label("token_revoked"),
-        (_app_registered(credential.client) if is_user else true()).label("app_registered"),
+        token_revoked.label("token_revoked"),
+        app_registered.label("app_registered"),
     ]
     query = select(*columns).select_from(principal)
     query = query.outerjoin(Member, Member.id == principal.member_id)
     if is_user:
-        return query.where(User.id == credential.principal_id)
-    query = query.where(_is_client(credential.client))
-    if credential.principal_id is not None:
-        query = query.where(Client.id == credential.principal_id)
+        return query.where(User.id == bindparam("principal_id"))
+    query = query.where(_is_client(client_by_row))
+    if by_principal:
+        query = query.where(Client.id == bindparam("principal_id"))
     return query
+
+
+def _shape_and_values(credential: Credential) -> tuple[Select[Any], dict[str, Any]]:
+    is_user = credential.kind is PrincipalKind.USER
+    by_row = isinstance(credential.client, uuid.UUID)
+    statement = _statement(
+        is_user,
+        by_row,
+        credential.token_id is not None,
+        credential.client == CLI_CLIENT_ID,
+        credential.principal_id is not None,
+    )
+    values: dict[str, Any] = {"client_row" if by_row else "client_key": credential.client}
+    if credential.token_id is not None:
+        values["token_id"] = credential.token_id
+    if credential.principal_id is not None:
+        values["principal_id"] = credential.principal_id
+    return statement, values
+
+
+def standing_query(credential: Credential) -> Select[Any]:
+    """The one statement whose row `judge` decides on (no row: unknown principal)."""
+    statement, values = _shape_and_values(credential)
+    return statement.params(values)
 
 
 def _refusal(kind: PrincipalKind, row: Any) -> Refusal | None:
@@ -156,7 +189,11 @@ def judge(credential: Credential, row: Any) -> Standing:
 
 async def standing(session: AsyncSession, credential: Credential) -> Standing:
     """Whether `credential`'s principal may authenticate now, and what it is (one query)."""
-    row = (await session.execute(standing_query(credential))).one_or_none()
+    statement, values = _shape_and_values(credential)
+    # On the session's connection, as Core: the statement reads no shareable model, so the
+    # viewer session's ORM hook (which rebuilt it with the read criteria) has nothing to do.
+    connection = await session.connection()
+    row = (await connection.execute(statement, values)).one_or_none()
     return judge(credential, row)
 
 

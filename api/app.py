@@ -34,7 +34,7 @@ from api.query_strings import CleanQueryStrings
 from auth.federation import Federation
 from auth.forms import MalformedRequest
 from auth.keys import KeyRing, ensure_key
-from auth.middleware import BearerTokenBackend, on_auth_error, unavailable
+from auth.middleware import BearerTokenBackend, RequestSessions, on_auth_error, unavailable
 from auth.oauth.server import AllianceAuthorizationServer
 from auth.tokens import TokenIssuer
 from schema.app_schema import build_schema
@@ -143,6 +143,8 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
                 same_site="lax",
                 https_only=settings.environment is Environment.PRODUCTION,
             ),
+            # Before authentication: the bearer check runs on the request's session.
+            Middleware(RequestSessions, database=db),
             Middleware(
                 AuthenticationMiddleware,
                 backend=BearerTokenBackend(db, tokens),

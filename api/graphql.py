@@ -17,7 +17,7 @@ from alliance.db import UNAVAILABLE_MESSAGE, Database
 from alliance.identity_providers.secret_box import SecretBox
 from alliance.policies.reapply import ReapplyOptions
 from api import graphiql
-from auth.middleware import ViewerUser, unauthorized, unavailable
+from auth.middleware import ViewerUser, request_session_of, unauthorized, unavailable
 from schema.context import Context
 from schema.cost_limit import THROTTLED
 
@@ -102,6 +102,7 @@ class AllianceGraphQL(GraphQL[Context, None]):
             database=self.database,
             secret_box=self.secret_box,
             reapply=self.reapply,
+            request_session=request_session_of(request.scope),
         )
 
     def create_response(

@@ -10,8 +10,10 @@ from starlette.authentication import (
 )
 from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from alliance.db import RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, Database, is_unavailable
+from alliance.request_session import RequestSession
 from auth.principals import viewer_for
 from auth.tokens import InvalidToken, TokenIssuer
 from sharing import Viewer
@@ -30,6 +32,36 @@ class ViewerUser(BaseUser):
     @property
     def display_name(self) -> str:
         return str(self.viewer.principal_id)
+
+
+# Where a request's one session waits in the ASGI scope (see `RequestSessions`).
+REQUEST_SESSION = "alliance.request_session"
+
+
+def request_session_of(scope: Scope) -> RequestSession | None:
+    """The request's session that `RequestSessions` put in `scope`, if any."""
+    found = scope.get(REQUEST_SESSION)
+    return found if isinstance(found, RequestSession) else None
+
+
+class RequestSessions:
+    """Gives each request one session (opened only if something reads), closed after the
+    response: the bearer check and the GraphQL resolvers share it, one transaction."""
+
+    def __init__(self, app: ASGIApp, database: Database) -> None:
+        self.app = app
+        self.database = database
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = self.database.request_session()
+        scope[REQUEST_SESSION] = request
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            await request.close()
 
 
 # The OAuth endpoints authenticate clients themselves (HTTP Basic, RFC 6749 §2.3.1).
@@ -56,8 +88,17 @@ class BearerTokenBackend(AuthenticationBackend):
             raise AuthenticationError("Use `Authorization: Bearer <access token>`.")
         try:
             claims = self.tokens.verify(token.strip())
-            async with self.database.session() as session:
-                viewer = await viewer_for(session, claims)
+            # On the request's own session when there is one: the check and the reads that
+            # follow are one transaction. Checked at every request, never cached, so a
+            # revocation bites at the next request on every instance.
+            request = request_session_of(conn.scope)
+            if request is None:  # a websocket: no transaction held open for its lifetime
+                async with self.database.session() as session:
+                    viewer = await viewer_for(session, claims)
+            else:
+                async with request.reading() as session:
+                    viewer = await viewer_for(session, claims)
+                request.bind(viewer)
         except InvalidToken as error:
             raise AuthenticationError(str(error)) from error
         except Exception as error:

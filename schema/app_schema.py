@@ -124,6 +124,14 @@ def build_schema(cost: CostPolicy | None = None) -> strawberry.Schema:
     """The schema with its limits; build it once per process. Without a `cost` policy,
     the default maximum and budgets, kept in this process."""
     cost_policy = cost or CostPolicy.in_process()
+    # The limiters' rules are classes made once here: strawberry's validation cache is
+    # keyed on the rules, and a limiter built per request makes new classes each time, so
+    # every request was validated again (the largest item of `{ viewer { kind } }`'s profile).
+    rules = [
+        *QueryDepthLimiter(max_depth=12).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=30).validation_rules,
+        NoReservedAliases,
+    ]
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
@@ -142,9 +150,7 @@ def build_schema(cost: CostPolicy | None = None) -> strawberry.Schema:
             RequireOperationName,
             RefuseControlCharacters,
             ReadAudit,
-            lambda: QueryDepthLimiter(max_depth=12),
-            lambda: MaxAliasesLimiter(max_alias_count=30),
-            lambda: AddValidationRules([NoReservedAliases]),
+            lambda: AddValidationRules(rules),
             lambda: MaxTokensLimiter(max_token_count=5000),
             lambda: CostLimit(policy=cost_policy),
             lambda: ParserCache(maxsize=256),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +14,7 @@ from alliance.audit.reads import ReadLog
 from alliance.db import Database
 from alliance.identity_providers.secret_box import SecretBox
 from alliance.policies.reapply import ReapplyOptions
+from alliance.request_session import RequestSession
 from sharing import Viewer
 
 
@@ -25,6 +26,16 @@ class Context:
     loaders: dict[str, Any] = field(default_factory=dict)
     reads: ReadLog = field(default_factory=ReadLog)
     reapply: ReapplyOptions = field(default_factory=ReapplyOptions)
+    # The request's one session, already bound to `viewer` by the bearer check; without
+    # one (a schema executed directly), the context opens its own on first use.
+    request_session: InitVar[RequestSession | None] = None
+    request: RequestSession = field(init=False)
+
+    def __post_init__(self, request_session: RequestSession | None) -> None:
+        if request_session is None:
+            request_session = self.database.request_session()
+            request_session.bind(self.viewer)
+        self.request = request_session
 
     def loader(self, name: str, factory: Callable[[Context], Any]) -> Any:
         """The request's loader called `name`, made by `factory` on first use."""
@@ -34,16 +45,17 @@ class Context:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        """A viewer session of its own: sibling resolvers run concurrently and must not share one.
-
-        Every read of shareable data through it is filtered for the viewer (sharing/).
-        """
-        async with self.database.viewer_session(self.viewer) as session:
+        """The request's session, to this block alone (sibling resolvers run concurrently
+        and take turns). Every read of shareable data through it is filtered for the
+        viewer (sharing/); nothing written in it is committed by this block."""
+        async with self.request.reading() as session:
             yield session
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        async with self.database.viewer_transaction(self.viewer) as session:
+        """The request's session, to this block alone; what the block writes commits
+        together when it ends, or not at all."""
+        async with self.request.writing() as session:
             yield session
 
 

@@ -64,6 +64,22 @@ def viewer_session(sessions: async_sessionmaker[AsyncSession], viewer: Viewer) -
     return sessions(info={_VIEWER: ViewerFacts.of(viewer)})
 
 
+def unbound_session(sessions: async_sessionmaker[AsyncSession]) -> AsyncSession:
+    """A new session of `sessions` whose viewer is not known yet (a request's, before its
+    principal is checked): it sees nothing shareable until `bind_viewer` names one."""
+    return sessions(info={})
+
+
+def bind_viewer(session: AsyncSession, viewer: Viewer) -> None:
+    """From now on, filter every read of `session` for `viewer`. A session serves one
+    viewer: binding another is a bug, refused."""
+    facts = ViewerFacts.of(viewer)
+    bound = viewer_facts(session)
+    if bound is not None and bound != facts:
+        raise RuntimeError("this session already serves another viewer")
+    session.sync_session.info[_VIEWER] = facts
+
+
 def viewer_facts(session: AsyncSession) -> ViewerFacts | None:
     """The viewer a session was opened for, or None for a non-viewer session."""
     facts = session.sync_session.info.get(_VIEWER)

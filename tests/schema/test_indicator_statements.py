@@ -16,7 +16,12 @@ PAGE = """query($first: Int!) { indicators(first: $first) { totalCount edges { n
 
 
 async def _statements_for_page(
-    api: Api, world: World, intel: Intel, statements: list[str], size: int
+    api: Api,
+    world: World,
+    intel: Intel,
+    statements: list[str],
+    size: int,
+    transactions: list[object] | None = None,
 ) -> int:
     owner = await world.member(region="EU")
     other = await world.member(region="CN")
@@ -29,17 +34,21 @@ async def _statements_for_page(
         await intel.sighting(other, first)
     token = world.token(await world.user(other))
     statements.clear()
+    if transactions is not None:
+        transactions.clear()
     data = await api.query(PAGE, {"first": size}, token=token)
     assert len(data["indicators"]["edges"]) == size
+    if transactions is not None:  # the bearer check, the reads and the read audit
+        assert len(transactions) == 1, statements
     assert all(e["node"]["links"] for e in data["indicators"]["edges"])
     return len(statements)
 
 
-async def test_a_page_of_50_costs_as_many_statements_as_a_page_of_5(
-    api: Api, world: World, intel: Intel, statements: list[str]
+async def test_a_page_of_50_costs_as_many_statements_as_a_page_of_5_in_one_transaction(
+    api: Api, world: World, intel: Intel, statements: list[str], transactions: list[object]
 ) -> None:
-    small = await _statements_for_page(api, world, intel, statements, 5)
-    large = await _statements_for_page(api, world, intel, statements, 50)
+    small = await _statements_for_page(api, world, intel, statements, 5, transactions)
+    large = await _statements_for_page(api, world, intel, statements, 50, transactions)
 
     assert 0 < small == large
     assert large <= 15, statements
