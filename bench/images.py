@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import random
 import statistics
 import tempfile
@@ -91,8 +92,8 @@ async def seed_images(database: Database, count: int, rng: random.Random) -> See
     """`count` image indicators in bulk; returns what the brute-force check needs."""
     async with database.session() as session:
         members = list(await session.scalars(select(Member.id)))
-    grants = tables_of(Indicator).grants
     seeded: Seeded = []
+    secondary = await _drop_secondary_indexes(database)
     for start in range(0, count, BATCH):
         indicators, grant_rows, segments = [], [], []
         for _ in range(min(BATCH, count - start)):
@@ -112,15 +113,55 @@ async def seed_images(database: Database, count: int, rng: random.Random) -> See
                 )
             segments.extend({"indicator_id": record_id, "bucket": b} for b in buckets(digits))
             seeded.append((record_id, bits, owner, audience))
-        async with database.transaction() as session:
-            await session.execute(insert(Indicator.__table__), indicators)
-            await session.execute(insert(grants), grant_rows)
-            await session.execute(insert(ImageSegment.__table__), segments)
+        await _write(database, indicators, grant_rows, segments)
     if database.dialect == "postgresql":
+        async with database.transaction() as session:
+            for definition in secondary:
+                await session.execute(text(definition))
+        # What autovacuum does to a table after a bulk load: statistics, and the
+        # visibility map that lets index-only scans skip the table.
         async with database.engine.connect() as connection:
             await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await connection.execute(text("ANALYZE"))
+            await connection.execute(text("VACUUM (ANALYZE)"))
     return seeded
+
+
+async def _drop_secondary_indexes(database: Database) -> list[str]:
+    """PostgreSQL: drop the segment table's secondary indexes for the load and return their
+    definitions (building an index once is much faster than 16 random inserts per image)."""
+    if database.dialect != "postgresql":
+        return []
+    found = text(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = :table "
+        "AND indexname NOT LIKE 'pk\\_%'"
+    )
+    async with database.transaction() as session:
+        rows = (await session.execute(found, {"table": ImageSegment.__tablename__})).all()
+        for name, _ in rows:
+            await session.execute(text(f'DROP INDEX "{name}"'))
+    return [definition for _, definition in rows]
+
+
+async def _write(database: Database, *batches: list[dict[str, Any]]) -> None:
+    """Indicators, grants and segments in one transaction: COPY on PostgreSQL (1,000,000
+    images in minutes), multi-row INSERTs on SQLite."""
+    tables = [Indicator.__table__, tables_of(Indicator).grants, ImageSegment.__table__]
+    if database.dialect != "postgresql":
+        async with database.transaction() as session:
+            for table, rows in zip(tables, batches, strict=True):
+                await session.execute(insert(table), rows)
+        return
+    async with database.engine.begin() as connection:
+        raw = (await connection.get_raw_connection()).driver_connection
+        assert raw is not None
+        # The rows are consistent by construction: no foreign-key trigger per segment row.
+        await raw.execute("SET LOCAL session_replication_role = replica")
+        for table, rows in zip(tables, batches, strict=True):
+            columns = list(rows[0])
+            records = [
+                [json.dumps(v) if isinstance(v, dict) else v for v in row.values()] for row in rows
+            ]
+            await raw.copy_records_to_table(table.name, records=records, columns=columns)
 
 
 def brute_force(seeded: Seeded, query: int, viewer_member: uuid.UUID) -> list[tuple[int, str]]:
