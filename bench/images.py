@@ -11,12 +11,14 @@ Measured, in one run:
 - baseline: brute force, the raw scan DESIGN §9 compares with: every IMAGE_PDQ match key
   read with one SQL query, Hamming distance computed for each (no visibility at all);
 - service: `similarImages(pdq:, quality: 90, first: 100)` through the real ASGI app,
-  bearer check and read audit included.
-Every service answer is checked against brute force with the seeded audiences.
+  bearer check and read audit included, p50 and p99;
+- the lookup itself: `alliance.indicators.images.similar_images` on a viewer session;
+- `{ viewer { kind } }` between the queries: what any request costs, to read the others by.
+Every answer is checked against brute force with the seeded audiences.
 
-Also printed: the service's p99, how many candidates the segment index proposes per
-request (the hashes sharing a probed bucket, counted by a separate statement outside the
-timing), and the SQL statements and transactions one request runs.
+Also printed: how many candidates the segment index proposes per request (the hashes
+sharing a probed bucket, counted by a separate statement outside the timing), and the SQL
+statements and transactions one request runs.
 
 Usage: python -m bench.images [--database-url URL] [--count N] [--requests N] [--reuse]
        [--explain]
@@ -43,9 +45,10 @@ import asyncpg
 import httpx
 from sqlalchemy import distinct, func, insert, select, text
 
+from alliance.audit.reads import ReadLog
 from alliance.config import Environment, Settings
 from alliance.db import Database, utcnow
-from alliance.indicators.images import probe_buckets, segment_rows
+from alliance.indicators.images import probe_buckets, segment_rows, similar_images
 from alliance.indicators.models import ImageSegment, Indicator
 from alliance.members.models import Member
 from alliance.users import service as user_service
@@ -57,6 +60,7 @@ from bench import dataset
 from bench.directory import seed
 from bench.readpath import Capture, _ms, renumbered
 from schema.ids import to_global_id
+from sharing import MemberStatus, PrincipalKind, Role, Scope, Viewer
 from sharing.storage import tables_of
 
 QUERY = """query($pdq: String!) { similarImages(pdq: $pdq, quality: 90, first: 100) {
@@ -279,6 +283,34 @@ async def _serve(
     return served, fixed, statements, begins
 
 
+async def _call(database: Database, seeded: Seeded, queries: list[int], user: Any) -> list[float]:
+    """Time `similar_images` itself on a viewer session (no HTTP, GraphQL or bearer check:
+    the lookup's own cost), each answer checked against brute force too."""
+    async with database.session() as session:
+        region = await session.scalar(select(Member.region_code).where(Member.id == user.member_id))
+    viewer = Viewer(
+        kind=PrincipalKind.USER,
+        principal_id=user.id,
+        member_id=user.member_id,
+        region=region,
+        roles=frozenset({Role.ANALYST}),
+        scopes=frozenset(Scope),
+        member_status=MemberStatus.ACTIVE,
+        agreed=True,
+    )
+    samples = []
+    for query in queries:
+        started = time.perf_counter()
+        async with database.viewer_session(viewer) as session:
+            found = await similar_images(
+                session, viewer=viewer, reads=ReadLog(), pdq=f"{query:064x}", quality=90, first=100
+            )
+        samples.append(time.perf_counter() - started)
+        got = [(f.distance, to_global_id("Indicator", f.indicator.indicator.id)) for f in found]
+        assert got == brute_force(seeded, query, user.member_id)
+    return samples
+
+
 async def measure(
     database_url: str | None, count: int, requests: int, *, reuse: bool, explain_plan: bool
 ) -> None:
@@ -324,6 +356,7 @@ async def measure(
         served, fixed, statements, begins = await _serve(
             app, database, seeded, queries, user.member_id, token
         )
+        called = await _call(database, seeded, queries, user)
         proposed = [await candidates(database, query) for query in queries]
         await database.dispose()
     engine = url.split(":", 1)[0]
@@ -334,6 +367,10 @@ async def measure(
         f"  similarImages (GraphQL)    p50 {_ms(served, 0.5):8.2f} ms  p99 {_ms(served, 0.99):8.2f}"
         f" ms  ({_ms(baseline, 0.5) / _ms(served, 0.5):.0f}x faster, {requests} requests, "
         "every answer equal to brute force)"
+    )
+    print(
+        f"  similar_images() itself    p50 {_ms(called, 0.5):8.2f} ms  p99 {_ms(called, 0.99):8.2f}"
+        " ms  (the service on a viewer session: no HTTP, GraphQL or bearer check)"
     )
     print(
         f"  {{ viewer {{ kind }} }}         p50 {_ms(fixed, 0.5):8.2f} ms  p99 {_ms(fixed, 0.99):8.2f}"
