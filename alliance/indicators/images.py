@@ -23,7 +23,7 @@ import dataclasses
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import ARRAY, Integer, any_, bindparam, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.audit.reads import ReadLog
@@ -117,11 +117,14 @@ async def near_duplicates(
     shareable, so a viewer session adds no predicate to it); the distances are computed
     here from the hashes the index holds.
     """
-    rows = await session.execute(
-        select(ImageSegment.indicator_id, ImageSegment.hash).where(
-            ImageSegment.bucket.in_(probe_buckets(hash_hex))
-        )
-    )
+    probes = probe_buckets(hash_hex)
+    if (await session.connection()).dialect.name == "postgresql":
+        # One array parameter: rendering 272 bound parameters into the statement text
+        # cost more than the index lookup.
+        probed = ImageSegment.bucket == any_(bindparam("probes", probes, type_=ARRAY(Integer)))
+    else:
+        probed = ImageSegment.bucket.in_(probes)
+    rows = await session.execute(select(ImageSegment.indicator_id, ImageSegment.hash).where(probed))
     query = int(hash_hex, 16)
     distances = {
         record_id: (query ^ int.from_bytes(whole)).bit_count() for record_id, whole in rows
