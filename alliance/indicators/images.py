@@ -114,17 +114,22 @@ async def near_duplicates(
     the viewer session which of them the viewer may list (`similar_images` does).
 
     One statement on the segment index (the 272 probed buckets; `ImageSegment` is not
-    shareable, so a viewer session adds no predicate to it); the distances are computed
-    here from the hashes the index holds.
+    shareable: there is nothing for the viewer session to filter); the distances are
+    computed here from the hashes the index holds.
     """
     probes = probe_buckets(hash_hex)
-    if (await session.connection()).dialect.name == "postgresql":
+    # Core rows on the session's connection: thousands of candidates at 1M hashes, and the
+    # ORM's row loading cost more than the index scan.
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
         # One array parameter: rendering 272 bound parameters into the statement text
         # cost more than the index lookup.
         probed = ImageSegment.bucket == any_(bindparam("probes", probes, type_=ARRAY(Integer)))
     else:
         probed = ImageSegment.bucket.in_(probes)
-    rows = await session.execute(select(ImageSegment.indicator_id, ImageSegment.hash).where(probed))
+    rows = await connection.execute(
+        select(ImageSegment.indicator_id, ImageSegment.hash).where(probed)
+    )
     query = int(hash_hex, 16)
     distances = {
         record_id: (query ^ int.from_bytes(whole)).bit_count() for record_id, whole in rows
