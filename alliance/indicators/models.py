@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -145,15 +146,21 @@ class ImageSegment(Base):
     """One 16-bit segment of an IMAGE_PDQ indicator's hash, for near-duplicate lookup.
 
     `bucket` = position * 65536 + the segment's bits (positions 0-15, most significant
-    first). Written with the indicator (alliance/indicators/images.py) and deleted with
-    it; not shareable itself: a lookup joins the indicator, which the viewer session
-    filters.
+    first); `hash` is the whole 256-bit hash (32 bytes), repeated on each of the 16 rows so
+    that the bucket index alone yields a candidate's exact distance (the index covers
+    `bucket, indicator_id, hash`). Written with the indicator
+    (alliance/indicators/images.py) and deleted with it; not shareable itself: it is an
+    index of the indicators, read only by the lookup, which hands out nothing but the ids
+    within the distance, and those through the viewer session.
     """
 
     __tablename__ = "indicator_image_segments"
-    __table_args__ = (Index("ix_indicator_image_segments_bucket", "bucket", "indicator_id"),)
+    __table_args__ = (
+        Index("ix_indicator_image_segments_bucket", "bucket", "indicator_id", "hash"),
+    )
 
     indicator_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("indicators.id", ondelete="CASCADE"), primary_key=True
     )
     bucket: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    hash: Mapped[bytes] = mapped_column(LargeBinary(32))

@@ -7,6 +7,7 @@ import random
 
 import pytest
 
+from alliance.indicators import images
 from alliance.members.models import Member
 from schema.ids import to_global_id
 from tests.case_counter import count
@@ -126,3 +127,35 @@ async def test_anonymous_images_do_not_name_their_owner(
     assert [f["indicator"]["owner"] for f in found["similarImages"]] == [
         {"name": None, "label": "a member in EU"}
     ]
+
+
+def _pair(first: int, second: int) -> str:
+    """The query hash with bits `first` and `second` flipped: distance 2."""
+    return f"{int(QUERY, 16) ^ (1 << first) ^ (1 << second):064x}"
+
+
+async def test_images_the_viewer_may_not_list_take_no_place_among_the_results(
+    api: Api, world: World, intel: Intel
+) -> None:
+    # given more near duplicates than a page of results (MAX_RESULTS) that a CN member may
+    # not list, all nearer than the two it may list (distances 31 and 32 among them)
+    owner = await world.member(region="EU")
+    viewer = await world.member(region="CN")
+    hidden = ["alliance=MATCH_ONLY", "", f"alliance=FULL, exclude:{viewer.id}", "region:EU=FULL"]
+    for number in range(images.MAX_RESULTS + 1):
+        pair = divmod(number, 128)
+        await intel.image(owner, _pair(8 + pair[0], 128 + pair[1]), hidden[number % 4])
+    seen = {bits: await intel.image(owner, _near(bits)) for bits in (3, 31, 32)}
+    token = await _token(world, viewer)
+    # when it asks for the nearest two, and for all of them
+    two = await api.query(SIMILAR, {"pdq": QUERY, "quality": 90, "first": 2}, token=token)
+    every = await api.query(SIMILAR, {"pdq": QUERY, "quality": 90, "first": 100}, token=token)
+    # then it gets exactly what it would get if the hidden ones did not exist
+    expected = [(bits, to_global_id("Indicator", seen[bits].id)) for bits in (3, 31)]
+    for found in (two, every):
+        assert [(f["distance"], f["indicator"]["id"]) for f in found["similarImages"]] == expected
+    # while their owner, who may list them all, gets the nearest page of them
+    mine = await api.query(
+        SIMILAR, {"pdq": QUERY, "quality": 90, "first": 100}, token=await _token(world, owner)
+    )
+    assert [f["distance"] for f in mine["similarImages"]] == [2] * images.MAX_RESULTS
