@@ -1,8 +1,8 @@
 """Image segments carry the whole hash, and the bucket index covers it.
 
-Revision ID: 0007_image_segment_hashes
-Revises: 0006_policy_reapplied_at
-Create Date: 2026-11-30 06:20:00
+Revision ID: 0010_image_segment_hashes
+Revises: 0009_indicator_value_search
+Create Date: 2026-11-30 07:10:00
 
 `similarImages` computes the exact distance of each candidate from the index entries it
 probes, before it asks the viewer session which of the few within the distance the viewer
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_image_segment_hashes"
-down_revision: str | None = "0006_policy_reapplied_at"
+revision: str = "0010_image_segment_hashes"
+down_revision: str | None = "0009_indicator_value_search"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
