@@ -101,19 +101,44 @@ def tables_of(model: type[Shareable]) -> AudienceTables:
     return _REGISTRY[model]
 
 
-def _grant_rows(record_id: uuid.UUID, audience: Audience) -> list[dict[str, Any]]:
-    rows = []
+GRANT_COLUMNS = ("record_id", "target_kind", "target_key", "level")
+EXCLUDE_COLUMNS = ("record_id", "member_id")
+
+
+def _grant_values(audience: Audience) -> list[tuple[str, str, str]]:
+    """(target kind, target key, level) of each stored grant of `audience`."""
+    values = []
     for grant in normalize_grants(audience.grants):
         kind, key = target_key(grant.target)
-        rows.append(
-            {
-                "record_id": record_id,
-                "target_kind": kind.value,
-                "target_key": key,
-                "level": grant.level.value,
-            }
-        )
-    return rows
+        values.append((kind.value, key, grant.level.value))
+    return values
+
+
+def _grant_rows(record_id: uuid.UUID, audience: Audience) -> list[dict[str, Any]]:
+    return [
+        dict(zip(GRANT_COLUMNS, (record_id, *values), strict=True))
+        for values in _grant_values(audience)
+    ]
+
+
+def audience_rows(
+    audiences: Mapping[uuid.UUID, Audience],
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The grant rows (`GRANT_COLUMNS`) and exclude rows (`EXCLUDE_COLUMNS`) that store
+    these effective audiences, for a writer inserting new records' audiences in bulk
+    (e.g. by COPY): the same rows `write_audiences` writes. Each distinct audience is
+    worked out once, however many records share it."""
+    shapes: dict[Audience, tuple[list[tuple[str, str, str]], list[uuid.UUID]]] = {}
+    grant_rows: list[tuple[Any, ...]] = []
+    exclude_rows: list[tuple[Any, ...]] = []
+    for record_id, audience in audiences.items():
+        shape = shapes.get(audience)
+        if shape is None:
+            shape = shapes[audience] = (_grant_values(audience), sorted(audience.excludes))
+        grants, excludes = shape
+        grant_rows += [(record_id, *values) for values in grants]
+        exclude_rows += [(record_id, member) for member in excludes]
+    return grant_rows, exclude_rows
 
 
 async def write_audiences(
