@@ -22,6 +22,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 Row = tuple[Any, ...]
+_MISSING = object()
 # Rows per multi-row statement on SQLite: well under its bound-parameter limit.
 SQLITE_CHUNK = 500
 
@@ -55,11 +56,20 @@ def _processors(
 def _bound(rows: Sequence[Row], processors: list[tuple[int, Callable[[Any], Any]]]) -> list[Row]:
     if not processors:
         return list(rows)
+    # Rows repeat the same objects (enum members, a shared JSON dict): each is processed
+    # once. Keyed by identity, which is sound while `rows` keeps every value alive.
+    memos: list[tuple[int, Callable[[Any], Any], dict[int, Any]]] = [
+        (position, processor, {}) for position, processor in processors
+    ]
     converted = []
     for row in rows:
         values = list(row)
-        for position, processor in processors:
-            values[position] = processor(values[position])
+        for position, processor, memo in memos:
+            value = values[position]
+            done = memo.get(id(value), _MISSING)
+            if done is _MISSING:
+                done = memo[id(value)] = processor(value)
+            values[position] = done
         converted.append(tuple(values))
     return converted
 

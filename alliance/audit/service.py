@@ -58,9 +58,7 @@ async def record_many(
     with the write."""
     now = utcnow()
     actor = (now, viewer.kind.value, viewer.principal_id, viewer.member_id, action, target_type)
-    rows = [
-        (*actor, str(target_id), viewer.member_id, details) for target_id, details in targets
-    ]
+    rows = [(*actor, str(target_id), viewer.member_id, details) for target_id, details in targets]
     await copy_rows(session, cast(Table, AuditEvent.__table__), EVENT_COLUMNS, rows)
 
 

@@ -108,7 +108,7 @@ def _stored_external_ids(drafts: Sequence[IndicatorDraft]) -> list[str]:
             external_id = require_external_id(given)
         except InvalidInput as invalid:
             raise InvalidDraft(
-                invalid.message, index=index, external_id=given or "", field=invalid.field
+                invalid.message, index=index, external_id=given, field=invalid.field
             ) from None
         if external_id in first_at:
             raise InvalidDraft(
@@ -172,13 +172,12 @@ async def create_indicators(
         returning="id",
     )
     if len(inserted) < len(rows.indicators):
-        # A concurrent write of the owner stored some of these external ids first.
-        taken = [
-            e
-            for e, rid in zip(rows.external_ids, rows.ids(), strict=True)
-            if rid not in set(inserted)
-        ]
-        rows = rows.only(set(inserted))
+        # A concurrent write of the owner stored some of these external ids first: theirs
+        # are kept, as if this write had found them.
+        kept = set(inserted)
+        pairs = zip(rows.external_ids, rows.ids(), strict=True)
+        taken = [external for external, record in pairs if record not in kept]
+        rows = rows.only(kept)
         ids.update(await _existing(session, owner, taken))
     await _store_rows(session, rows)
     await _audit(
@@ -332,10 +331,12 @@ async def _audit(
     target_type: str,
     targets: Sequence[tuple[uuid.UUID, str]],
 ) -> None:
+    details = {kind: {"kind": kind, "bulk": True} for _, kind in targets}
     await audit_service.record_many(
         session,
         viewer=viewer,
         action=action,
         target_type=target_type,
-        targets=[(target, {"kind": kind, "bulk": True}) for target, kind in targets],
+        # One details object per kind: it is serialised once, not once per event.
+        targets=[(target, details[kind]) for target, kind in targets],
     )
