@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import asyncpg
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from alliance import migrate
 from alliance.agreements import service as agreement_service
@@ -186,31 +186,43 @@ async def write(
     return time.perf_counter() - started, len(created)
 
 
-async def copy_postgresql(url: str, owner: uuid.UUID) -> tuple[float, int]:
-    """Seconds to COPY the rows `owner`'s batch wrote into empty copies of the tables."""
+async def _empty_copy(url: str) -> None:
+    """Schema `bench_copy`: every table of the metadata, empty but for the rows the
+    batch's rows refer to (regions, the agreement, members, brands)."""
     connection = await asyncpg.connect(asyncpg_url(url))
     try:
-        await connection.execute("DROP SCHEMA IF EXISTS bench_copy CASCADE")
-        await connection.execute("CREATE SCHEMA bench_copy")
+        await connection.execute(
+            "DROP SCHEMA IF EXISTS bench_copy CASCADE; CREATE SCHEMA bench_copy"
+        )
+    finally:
         await connection.close()
-        database = Database(sqlalchemy_url(url))
-        async with database.engine.begin() as alembic_free:
-            copied = await alembic_free.execution_options(schema_translate_map={None: "bench_copy"})
+    database = Database(sqlalchemy_url(url))
+    try:
+        async with database.engine.begin() as begun:
+            copied = await begun.execution_options(schema_translate_map={None: "bench_copy"})
             await copied.run_sync(Base.metadata.create_all)
+            for table in ("regions", "agreements", "members", "brands"):
+                await copied.exec_driver_sql(
+                    f"INSERT INTO bench_copy.{table} SELECT * FROM public.{table}"  # noqa: S608
+                )
+    finally:
         await database.dispose()
-        connection = await asyncpg.connect(asyncpg_url(url))
-        for table in ("regions", "agreements", "members", "brands"):
-            await connection.execute(f"INSERT INTO bench_copy.{table} SELECT * FROM {table}")  # noqa: S608
+
+
+async def copy_postgresql(url: str, owner: uuid.UUID) -> tuple[float, int]:
+    """Seconds to COPY the rows `owner`'s batch wrote into empty copies of the tables."""
+    await _empty_copy(url)
+    connection = await asyncpg.connect(asyncpg_url(url))
+    try:
         rows = {table: await connection.fetch(_rows_of(table), owner) for table in TABLES}
         started = time.perf_counter()
         async with connection.transaction():
             for table, records in rows.items():
-                await connection.copy_records_to_table(
-                    table,
-                    schema_name="bench_copy",
-                    records=records,
-                    columns=list(records[0].keys()),
-                )
+                if records:
+                    columns = list(records[0].keys())
+                    await connection.copy_records_to_table(
+                        table, schema_name="bench_copy", records=records, columns=columns
+                    )
         elapsed = time.perf_counter() - started
         await connection.execute("DROP SCHEMA bench_copy CASCADE")
     finally:
@@ -236,8 +248,6 @@ def copy_sqlite(path: Path, owner: uuid.UUID) -> tuple[float, int]:
     (a second SQLite file), with the driver's `executemany` in one transaction."""
     copy_path = path.with_name("bench-copy.db")
     copy_path.unlink(missing_ok=True)
-    from sqlalchemy import create_engine
-
     engine = create_engine(f"sqlite:///{copy_path}")
     Base.metadata.create_all(engine)
     engine.dispose()
