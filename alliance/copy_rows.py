@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, insert
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import CursorResult, Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 Row = tuple[Any, ...]
@@ -99,16 +99,10 @@ async def copy_rows(
     if not rows:
         return
     _require_complete(table, columns)
-    dialect = session.get_bind().dialect
-    if dialect.name == "postgresql":
-        driver = await _driver(session)
-        records = _bound(rows, _processors(table, columns, dialect))
-        await driver.copy_records_to_table(table.name, records=records, columns=list(columns))
+    if session.get_bind().dialect.name == "postgresql":
+        await _copy(session, table, columns, rows, into=table.name)
         return
-    statement = insert(table)
-    for start in range(0, len(rows), SQLITE_CHUNK):
-        chunk = rows[start : start + SQLITE_CHUNK]
-        await session.execute(statement, [dict(zip(columns, row, strict=True)) for row in chunk])
+    await _insert_chunks(session, insert(table), columns, rows)
 
 
 async def copy_new_rows(
@@ -129,46 +123,48 @@ async def copy_new_rows(
     if not rows:
         return []
     _require_complete(table, columns)
-    dialect = session.get_bind().dialect
-    if dialect.name == "postgresql":
-        return await _copy_new_postgresql(session, table, columns, rows, conflict, returning)
-    statement = (
-        sqlite.insert(table)
-        .on_conflict_do_nothing(index_elements=list(conflict))
-        .returning(table.c[returning])
-    )
-    inserted: list[Any] = []
-    for start in range(0, len(rows), SQLITE_CHUNK):
-        chunk = rows[start : start + SQLITE_CHUNK]
-        result = await session.execute(
-            statement, [dict(zip(columns, row, strict=True)) for row in chunk]
+    if session.get_bind().dialect.name != "postgresql":
+        statement = (
+            sqlite.insert(table)
+            .on_conflict_do_nothing(index_elements=list(conflict))
+            .returning(table.c[returning])
         )
-        inserted += result.scalars().all()
-    return inserted
-
-
-async def _copy_new_postgresql(
-    session: AsyncSession,
-    table: Table,
-    columns: Sequence[str],
-    rows: Sequence[Row],
-    conflict: Sequence[str],
-    returning: str,
-) -> list[Any]:
-    driver = await _driver(session)
-    records = _bound(rows, _processors(table, columns, session.get_bind().dialect))
-    # A name of its own: a caller may write twice in one transaction.
+        return await _insert_chunks(session, statement, columns, rows)
+    # A name of its own: a caller may write twice in one transaction. Only names of our
+    # own tables and columns are interpolated, never input.
     staging = f"staging_{table.name}_{uuid.uuid4().hex[:12]}"
     names = ", ".join(f'"{name}"' for name in columns)
-    # Only names of our own tables and columns are interpolated, never input.
+    driver = await _driver(session)
     await driver.execute(
         f'CREATE TEMPORARY TABLE "{staging}" (LIKE "{table.name}" INCLUDING DEFAULTS) '
         "ON COMMIT DROP"
     )
-    await driver.copy_records_to_table(staging, records=records, columns=list(columns))
+    await _copy(session, table, columns, rows, into=staging)
     inserted = await driver.fetch(
         f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM "{staging}" '  # noqa: S608
         f'ON CONFLICT ({", ".join(conflict)}) DO NOTHING RETURNING "{returning}"'
     )
     await driver.execute(f'DROP TABLE "{staging}"')
     return [row[0] for row in inserted]
+
+
+async def _copy(
+    session: AsyncSession, table: Table, columns: Sequence[str], rows: Sequence[Row], *, into: str
+) -> None:
+    # `into`: `table` itself, or a staging table of the same columns.
+    driver = await _driver(session)
+    records = _bound(rows, _processors(table, columns, session.get_bind().dialect))
+    await driver.copy_records_to_table(into, records=records, columns=list(columns))
+
+
+async def _insert_chunks(
+    session: AsyncSession, statement: Any, columns: Sequence[str], rows: Sequence[Row]
+) -> list[Any]:
+    """Multi-row statements of `SQLITE_CHUNK` rows; what they return, if anything."""
+    returned: list[Any] = []
+    for start in range(0, len(rows), SQLITE_CHUNK):
+        chunk = [dict(zip(columns, row, strict=True)) for row in rows[start : start + SQLITE_CHUNK]]
+        result = cast(CursorResult[Any], await session.execute(statement, chunk))
+        if result.returns_rows:
+            returned += result.scalars().all()
+    return returned
