@@ -114,13 +114,6 @@ def _grant_values(audience: Audience) -> list[tuple[str, str, str]]:
     return values
 
 
-def _grant_rows(record_id: uuid.UUID, audience: Audience) -> list[dict[str, Any]]:
-    return [
-        dict(zip(GRANT_COLUMNS, (record_id, *values), strict=True))
-        for values in _grant_values(audience)
-    ]
-
-
 def audience_rows(
     audiences: Mapping[uuid.UUID, Audience],
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
@@ -151,16 +144,13 @@ async def write_audiences(
     ids = list(audiences)
     await session.execute(delete(tables.grants).where(tables.grants.c.record_id.in_(ids)))
     await session.execute(delete(tables.excludes).where(tables.excludes.c.record_id.in_(ids)))
-    grant_rows = [row for rid, aud in audiences.items() for row in _grant_rows(rid, aud)]
-    exclude_rows = [
-        {"record_id": rid, "member_id": member}
-        for rid, aud in audiences.items()
-        for member in sorted(aud.excludes)
-    ]
+    grant_rows, exclude_rows = audience_rows(audiences)
     if grant_rows:
-        await session.execute(insert(tables.grants), grant_rows)
+        rows = [dict(zip(GRANT_COLUMNS, row, strict=True)) for row in grant_rows]
+        await session.execute(insert(tables.grants), rows)
     if exclude_rows:
-        await session.execute(insert(tables.excludes), exclude_rows)
+        rows = [dict(zip(EXCLUDE_COLUMNS, row, strict=True)) for row in exclude_rows]
+        await session.execute(insert(tables.excludes), rows)
 
 
 async def stored_audiences(
