@@ -110,26 +110,41 @@ def tables_of(model: type[Shareable]) -> AudienceTables:
 def audience_keys_of(audience: Audience) -> list[str] | None:
     """The `audience_keys` the triggers give a record stored with `audience`: a writer
     that puts them in the record's row first spares the triggers a rewrite of it."""
-    grants = [
-        grant_key(grant.level, *target_key(grant.target))
-        for grant in normalize_grants(audience.grants)
-    ]
+    grants = [grant_key(level, kind, key) for kind, key, level in _grant_values(audience)]
     return keys_column_value([*grants, *(exclude_key(member) for member in audience.excludes)])
 
 
-def _grant_rows(record_id: uuid.UUID, audience: Audience) -> list[dict[str, Any]]:
-    rows = []
+GRANT_COLUMNS = ("record_id", "target_kind", "target_key", "level")
+EXCLUDE_COLUMNS = ("record_id", "member_id")
+
+
+def _grant_values(audience: Audience) -> list[tuple[str, str, str]]:
+    """(target kind, target key, level) of each stored grant of `audience`."""
+    values = []
     for grant in normalize_grants(audience.grants):
         kind, key = target_key(grant.target)
-        rows.append(
-            {
-                "record_id": record_id,
-                "target_kind": kind.value,
-                "target_key": key,
-                "level": grant.level.value,
-            }
-        )
-    return rows
+        values.append((kind.value, key, grant.level.value))
+    return values
+
+
+def audience_rows(
+    audiences: Mapping[uuid.UUID, Audience],
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The grant rows (`GRANT_COLUMNS`) and exclude rows (`EXCLUDE_COLUMNS`) that store
+    these effective audiences, for a writer inserting new records' audiences in bulk
+    (e.g. by COPY): the same rows `write_audiences` writes. Each distinct audience is
+    worked out once, however many records share it."""
+    shapes: dict[Audience, tuple[list[tuple[str, str, str]], list[uuid.UUID]]] = {}
+    grant_rows: list[tuple[Any, ...]] = []
+    exclude_rows: list[tuple[Any, ...]] = []
+    for record_id, audience in audiences.items():
+        shape = shapes.get(audience)
+        if shape is None:
+            shape = shapes[audience] = (_grant_values(audience), sorted(audience.excludes))
+        grants, excludes = shape
+        grant_rows += [(record_id, *values) for values in grants]
+        exclude_rows += [(record_id, member) for member in excludes]
+    return grant_rows, exclude_rows
 
 
 async def write_audiences(
@@ -142,16 +157,13 @@ async def write_audiences(
     ids = list(audiences)
     await session.execute(delete(tables.grants).where(tables.grants.c.record_id.in_(ids)))
     await session.execute(delete(tables.excludes).where(tables.excludes.c.record_id.in_(ids)))
-    grant_rows = [row for rid, aud in audiences.items() for row in _grant_rows(rid, aud)]
-    exclude_rows = [
-        {"record_id": rid, "member_id": member}
-        for rid, aud in audiences.items()
-        for member in sorted(aud.excludes)
-    ]
+    grant_rows, exclude_rows = audience_rows(audiences)
     if grant_rows:
-        await session.execute(insert(tables.grants), grant_rows)
+        rows = [dict(zip(GRANT_COLUMNS, row, strict=True)) for row in grant_rows]
+        await session.execute(insert(tables.grants), rows)
     if exclude_rows:
-        await session.execute(insert(tables.excludes), exclude_rows)
+        rows = [dict(zip(EXCLUDE_COLUMNS, row, strict=True)) for row in exclude_rows]
+        await session.execute(insert(tables.excludes), rows)
 
 
 async def stored_audiences(

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.audit.models import AuditEvent
+from alliance.copy_rows import copy_rows
 from alliance.db import utcnow
 from sharing import Viewer
+
+EVENT_COLUMNS = (
+    "at", "actor_kind", "actor_id", "actor_member_id", "action", "target_type", "target_id",
+    "target_member_id", "details",
+)  # fmt: skip
 
 
 def record(
@@ -48,24 +54,12 @@ async def record_many(
     targets: Sequence[tuple[object, dict[str, Any]]],
 ) -> None:
     """Add one audit event per (target id, details) of a bulk write by `viewer`, in
-    multi-row statements; like `record`, they commit or roll back with the write."""
+    multi-row statements (COPY on PostgreSQL); like `record`, they commit or roll back
+    with the write."""
     now = utcnow()
-    rows = [
-        {
-            "at": now,
-            "actor_kind": viewer.kind.value,
-            "actor_id": viewer.principal_id,
-            "actor_member_id": viewer.member_id,
-            "action": action,
-            "target_type": target_type,
-            "target_id": str(target_id),
-            "target_member_id": viewer.member_id,
-            "details": details,
-        }
-        for target_id, details in targets
-    ]
-    for start in range(0, len(rows), 500):
-        await session.execute(insert(AuditEvent), rows[start : start + 500])
+    actor = (now, viewer.kind.value, viewer.principal_id, viewer.member_id, action, target_type)
+    rows = [(*actor, str(target_id), viewer.member_id, details) for target_id, details in targets]
+    await copy_rows(session, cast(Table, AuditEvent.__table__), EVENT_COLUMNS, rows)
 
 
 async def events_for_target(

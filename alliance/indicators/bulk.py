@@ -11,33 +11,57 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, tuple_, update
+from sqlalchemy import (
+    String,
+    Table,
+    any_,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.audit import service as audit_service
-from alliance.brands.models import Brand
+from alliance.copy_rows import copy_new_rows, copy_rows
 from alliance.db import utcnow
 from alliance.errors import InvalidInput, NotFound
-from alliance.indicators.audience import require_known_targets
-from alliance.indicators.drafts import IndicatorDraft, draft_fields
-from alliance.indicators.images import buckets
-from alliance.indicators.kinds import IndicatorKind
+from alliance.indicators.bulk_rows import (
+    INDICATOR_COLUMNS,
+    BatchRows,
+    BatchRules,
+    InvalidDraft,
+    batch_rows,
+)
+from alliance.indicators.drafts import IndicatorDraft, require_external_id
 from alliance.indicators.models import ImageSegment, Indicator, Link, Sighting, indicator_brands
 from alliance.indicators.reads import shown
 from alliance.indicators.service import require_writer
 from alliance.indicators.vocabulary import IndicatorStatus, LinkType, SightingKind
-from alliance.policies.store import alliance_regions, policy_for_records
-from alliance.retention import settings as retention_settings
 from sharing import Viewer
-from sharing.audience import Audience, format_audience
-from sharing.errors import SharingError
-from sharing.policy import RecordType, ViewerFacts, effective_audience
+from sharing.policy import ViewerFacts
 from sharing.predicate import visible_to
-from sharing.storage import write_audiences
+from sharing.storage import EXCLUDE_COLUMNS, GRANT_COLUMNS, audience_rows, tables_of
+
+__all__ = [
+    "InvalidDraft",
+    "LinkDraft",
+    "SightingDraft",
+    "add_links",
+    "add_sightings",
+    "create_indicators",
+    "require_listable_ids",
+    "retract_indicators",
+]
 
 # Rows per multi-row statement: well under SQLite's bound-parameter limit.
 CHUNK = 500
@@ -69,22 +93,53 @@ def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield items[start : start + CHUNK]
 
 
-async def _existing(
-    session: AsyncSession, owner: uuid.UUID, ids: list[str]
-) -> dict[str, uuid.UUID]:
-    found: dict[str, uuid.UUID] = {}
-    for chunk in _chunks(ids):
-        rows = await session.execute(
-            select(Indicator.external_id, Indicator.id).where(
-                Indicator.owner_member_id == owner, Indicator.external_id.in_(chunk)
+def _stored_external_ids(drafts: Sequence[IndicatorDraft]) -> list[str]:
+    """Every draft's external id as stored; `InvalidDraft` for a missing, malformed or
+    repeated one."""
+    stored: list[str] = []
+    first_at: dict[str, int] = {}
+    for index, draft in enumerate(drafts):
+        given = draft.external_id
+        try:
+            if given is None:
+                raise InvalidInput(
+                    "Every indicator of a bulk write needs an external id.", field="externalId"
+                )
+            external_id = require_external_id(given)
+        except InvalidInput as invalid:
+            raise InvalidDraft(
+                invalid.message, index=index, external_id=given, field=invalid.field
+            ) from None
+        if external_id in first_at:
+            raise InvalidDraft(
+                f"External ids repeat within this write (first at {first_at[external_id]}).",
+                index=index,
+                external_id=external_id,
+                field="externalId",
             )
-        )
-        found.update({external: id_ for external, id_ in rows if external is not None})
-    return found
+        first_at[external_id] = index
+        stored.append(external_id)
+    return stored
 
 
-async def _own_brand_ids(session: AsyncSession, owner: uuid.UUID) -> set[uuid.UUID]:
-    return set(await session.scalars(select(Brand.id).where(Brand.member_id == owner)))
+async def _existing(
+    session: AsyncSession, owner: uuid.UUID, external_ids: Sequence[str]
+) -> dict[str, uuid.UUID]:
+    """The owner's indicators among `external_ids`, in one statement. Core, not ORM: the
+    owner's every record counts, whatever a viewer session would show."""
+    if not external_ids:
+        return {}
+    table = cast(Table, Indicator.__table__)
+    if session.get_bind().dialect.name == "postgresql":
+        wanted: Any = any_(bindparam("external_ids", list(external_ids), type_=ARRAY(String())))
+        matches = table.c.external_id == wanted
+    else:
+        listed = func.json_each(bindparam("external_ids", json.dumps(list(external_ids))))
+        matches = table.c.external_id.in_(select(literal_column("value")).select_from(listed))
+    rows = await session.execute(
+        select(table.c.external_id, table.c.id).where(table.c.owner_member_id == owner, matches)
+    )
+    return {external: id_ for external, id_ in rows}
 
 
 async def create_indicators(
@@ -92,85 +147,59 @@ async def create_indicators(
 ) -> tuple[dict[str, uuid.UUID], list[str]]:
     """Create the drafts whose external id the viewer's member does not hold yet.
 
-    Every draft needs an external id (the idempotency key): drafts already stored are
-    left as they are, so a rerun adds nothing. Returns the id of every draft by external
-    id (new or existing) and the external ids of those created. A draft that is invalid or that the
-    owner's policy refuses is an `InvalidInput` naming the draft's external id; the
-    caller's transaction then writes nothing.
+    Every draft needs an external id (the idempotency key; surrounding spaces are not
+    part of it): drafts already stored are left as they are, so a rerun adds nothing.
+    Returns the id of every draft by external id (new or existing) and the external ids
+    of those created. A draft that is invalid or that the owner's policy refuses is an
+    `InvalidDraft` naming its position, external id and field, raised before anything
+    is written; the caller's transaction then writes nothing.
     """
     owner = require_writer(viewer)
-    if any(draft.external_id is None for draft in drafts):
-        raise InvalidInput(
-            "Every indicator of a bulk write needs an external id.", field="externalId"
-        )
-    external_ids = [cast(str, d.external_id) for d in drafts]
-    if len(set(external_ids)) != len(external_ids):
-        raise InvalidInput("External ids repeat within this write.", field="externalId")
+    external_ids = _stored_external_ids(drafts)
     ids = await _existing(session, owner, external_ids)
-    new = [draft for draft in drafts if draft.external_id not in ids]
+    new = [(index, draft) for index, draft in enumerate(drafts) if external_ids[index] not in ids]
     if not new:
         return ids, []
-    policy, version = await policy_for_records(session, owner)
-    regions = await alliance_regions(session)
-    brands = await _own_brand_ids(session, owner)
-    retention = await retention_settings.current(session)
-    now = utcnow()
-    rows: list[dict[str, Any]] = []
-    brand_rows: list[dict[str, Any]] = []
-    audiences: dict[uuid.UUID, Audience] = {}
-    for draft in new:
-        try:
-            _normalized, fields = draft_fields(draft, now)
-            fields["expires_at"] = retention.expiry_for(draft.kind, draft.expires_at, now)
-            require_known_targets(regions, draft.audience, fields["personal_data_region"])
-            audience = effective_audience(
-                draft.audience,
-                owner_id=owner,
-                tlp=draft.tlp,
-                policy=policy,
-                record_type=RecordType.INDICATOR,
-                kind=draft.kind.value,
-                regions=regions,
-                personal_data_region=fields["personal_data_region"],
-            )
-        except (InvalidInput, SharingError) as invalid:
-            message = f"{draft.external_id}: {invalid.message}"
-            raise InvalidInput(message, field=invalid.field) from None
-        if not set(draft.brand_ids) <= brands:
-            raise InvalidInput("Brands must be brands of your own member.", field="brandIds")
-        record_id = uuid.uuid4()
-        requested = None if draft.audience is None else format_audience(draft.audience)
-        rows.append(
-            {
-                **fields,
-                "id": record_id,
-                "owner_member_id": owner,
-                "requested_audience": requested,
-                "policy_version": version,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-        brand_rows += [{"indicator_id": record_id, "brand_id": b} for b in set(draft.brand_ids)]
-        audiences[record_id] = audience
-        ids[cast(str, draft.external_id)] = record_id
+    rules = await BatchRules.load(session, owner)
+    rows = batch_rows(rules, new, external_ids)
     table = cast(Table, Indicator.__table__)
-    for chunk in _chunks(rows):
-        await session.execute(insert(table), list(chunk))
-    for chunk in _chunks(brand_rows):
-        await session.execute(insert(indicator_brands), list(chunk))
-    segment_rows = [
-        {"indicator_id": row["id"], "bucket": key}
-        for row in rows
-        if row["kind"] is IndicatorKind.IMAGE_PDQ
-        for key in buckets(row["match_key"])
-    ]
-    for chunk in _chunks(segment_rows):
-        await session.execute(insert(ImageSegment), list(chunk))
-    await write_audiences(session, Indicator, audiences)
-    created = [(row["id"], row["kind"].value) for row in rows]
-    await _audit(session, viewer, "indicator.create", "Indicator", created)
-    return ids, [cast(str, row["external_id"]) for row in rows]
+    inserted = await copy_new_rows(
+        session,
+        table,
+        INDICATOR_COLUMNS,
+        rows.indicators,
+        conflict=("owner_member_id", "external_id"),
+        returning="id",
+    )
+    if len(inserted) < len(rows.indicators):
+        # A concurrent write of the owner stored some of these external ids first: theirs
+        # are kept, as if this write had found them.
+        kept = set(inserted)
+        pairs = zip(rows.external_ids, rows.ids(), strict=True)
+        taken = [external for external, record in pairs if record not in kept]
+        rows = rows.only(kept)
+        ids.update(await _existing(session, owner, taken))
+    await _store_rows(session, rows)
+    await _audit(
+        session,
+        viewer,
+        "indicator.create",
+        "Indicator",
+        list(zip(rows.ids(), rows.kinds, strict=True)),
+    )
+    ids.update(zip(rows.external_ids, rows.ids(), strict=True))
+    return ids, rows.external_ids
+
+
+async def _store_rows(session: AsyncSession, rows: BatchRows) -> None:
+    """The rows that hang on newly inserted indicators: brands, image segments, audiences."""
+    await copy_rows(session, indicator_brands, ("indicator_id", "brand_id"), rows.brands)
+    segments = cast(Table, ImageSegment.__table__)
+    await copy_rows(session, segments, ("indicator_id", "bucket"), rows.segments)
+    tables = tables_of(Indicator)
+    grants, excludes = audience_rows(rows.audiences)
+    await copy_rows(session, tables.grants, GRANT_COLUMNS, grants)
+    await copy_rows(session, tables.excludes, EXCLUDE_COLUMNS, excludes)
 
 
 async def retract_indicators(
@@ -302,10 +331,12 @@ async def _audit(
     target_type: str,
     targets: Sequence[tuple[uuid.UUID, str]],
 ) -> None:
+    details = {kind: {"kind": kind, "bulk": True} for _, kind in targets}
     await audit_service.record_many(
         session,
         viewer=viewer,
         action=action,
         target_type=target_type,
-        targets=[(target, {"kind": kind, "bulk": True}) for target, kind in targets],
+        # One details object per kind: it is serialised once, not once per event.
+        targets=[(target, details[kind]) for target, kind in targets],
     )

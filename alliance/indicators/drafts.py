@@ -72,6 +72,14 @@ def require_aware(moment: dt.datetime | None, field: str) -> dt.datetime | None:
     return moment
 
 
+def require_external_id(text: str) -> str:
+    """The owner's external id as stored (surrounding spaces dropped): 1-200 characters."""
+    external_id = text.strip()
+    if not 1 <= len(external_id) <= 200:
+        raise InvalidInput("An external id has 1 to 200 characters.", field="externalId")
+    return external_id
+
+
 def _region_code(code: str | None) -> str | None:
     # Region codes are upper case (whether the region exists is checked with the audience).
     return None if code is None or not code.strip() else code.strip().upper()
@@ -84,9 +92,7 @@ def draft_fields(draft: IndicatorDraft, now: dt.datetime) -> tuple[Normalized, d
     last_seen = require_aware(draft.last_seen, "lastSeen") or first_seen
     if last_seen < first_seen:
         raise InvalidInput("Last seen cannot be before first seen.", field="lastSeen")
-    external_id = None if draft.external_id is None else draft.external_id.strip()
-    if external_id is not None and not 1 <= len(external_id) <= 200:
-        raise InvalidInput("An external id has 1 to 200 characters.", field="externalId")
+    external_id = None if draft.external_id is None else require_external_id(draft.external_id)
     platform: Platform | None = draft.value.platform or draft.value.provider
     fields = {
         "kind": draft.kind,
