@@ -33,12 +33,13 @@ from alliance.retention.settings import RetentionSettings
 from sharing.audience import AllianceRegions, Audience, Tlp, format_audience
 from sharing.errors import SharingError
 from sharing.policy import MemberPolicy, RecordType, effective_audience
+from sharing.storage import audience_keys_of
 
 INDICATOR_COLUMNS = (
     "id", "owner_member_id", "kind", "match_key", "value", "extra", "platform", "confidence",
     "evidence_level", "jurisdiction", "purpose", "tlp", "first_seen", "last_seen", "expires_at",
     "status", "external_id", "requested_audience", "personal_data_region", "policy_version",
-    "created_at", "updated_at", "legal_hold",
+    "created_at", "updated_at", "legal_hold", "audience_keys",
 )  # fmt: skip
 _FIELDS = INDICATOR_COLUMNS[2:15]  # the columns `draft_fields` gives, in table order
 
@@ -99,8 +100,8 @@ class BatchRules:
     brands: frozenset[uuid.UUID]
     retention: RetentionSettings
     now: dt.datetime
-    _audiences: dict[AudienceKey, tuple[Audience, str | None]] = dataclasses.field(
-        default_factory=dict
+    _audiences: dict[AudienceKey, tuple[Audience, str | None, list[str] | None]] = (
+        dataclasses.field(default_factory=dict)
     )
 
     @classmethod
@@ -119,8 +120,9 @@ class BatchRules:
 
     def audience(
         self, draft: IndicatorDraft, personal_data_region: str | None
-    ) -> tuple[Audience, str | None]:
-        """The effective audience to store and the requested one in text form."""
+    ) -> tuple[Audience, str | None, list[str] | None]:
+        """The effective audience to store, the requested one in text form, and the
+        record's audience keys (written with the row: the triggers then rewrite none)."""
         key = (draft.audience, draft.tlp, draft.kind, personal_data_region)
         found = self._audiences.get(key)
         if found is None:
@@ -136,7 +138,8 @@ class BatchRules:
                 personal_data_region=personal_data_region,
             )
             requested = None if draft.audience is None else format_audience(draft.audience)
-            found = self._audiences[key] = (effective, requested)
+            keys = audience_keys_of(effective)
+            found = self._audiences[key] = (effective, requested, keys)
         return found
 
 
@@ -177,7 +180,7 @@ def _add(rows: BatchRows, rules: BatchRules, draft: IndicatorDraft, record: uuid
     _normalized, fields = draft_fields(draft, now)
     fields["expires_at"] = rules.retention.expiry_for(draft.kind, draft.expires_at, now)
     region = fields["personal_data_region"]
-    effective, requested = rules.audience(draft, region)
+    effective, requested, keys = rules.audience(draft, region)
     chosen = set(draft.brand_ids)
     if not chosen <= rules.brands:
         raise InvalidInput("Brands must be brands of your own member.", field="brandIds")
@@ -194,6 +197,7 @@ def _add(rows: BatchRows, rules: BatchRules, draft: IndicatorDraft, record: uuid
             now,
             now,
             False,
+            keys,
         )
     )
     rows.external_ids.append(fields["external_id"])
