@@ -6,6 +6,7 @@ import base64
 import json
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -90,20 +91,18 @@ async def test_a_valid_token_is_accepted(api: Api, world: World, tokens: TokenIs
     assert data == {"viewer": {"kind": "USER"}}
 
 
-ATTACKS = {
-    "wrong issuer": {"iss": "https://evil.example"},
-    "wrong audience": {"aud": "another-api"},
-    "expired": {
-        "exp": int(time.time()) - 120,
-        "iat": int(time.time()) - 900,
-        "nbf": int(time.time()) - 900,
-    },
-    "not yet valid": {"nbf": int(time.time()) + 600},
-    "no expiry": {"exp": None},
-    "no jti": {"jti": None},
-    "no client_id": {"client_id": None},
-    "system subject": {"sub": "system:00000000-0000-0000-0000-000000000000"},
-    "malformed subject": {"sub": "admin"},
+# Claims relative to the moment the test runs (not the moment the file was imported: a
+# long suite would let a token "not yet valid" at import become valid by then).
+ATTACKS: dict[str, Callable[[int], dict[str, Any]]] = {
+    "wrong issuer": lambda now: {"iss": "https://evil.example"},
+    "wrong audience": lambda now: {"aud": "another-api"},
+    "expired": lambda now: {"exp": now - 120, "iat": now - 900, "nbf": now - 900},
+    "not yet valid": lambda now: {"nbf": now + 600},
+    "no expiry": lambda now: {"exp": None},
+    "no jti": lambda now: {"jti": None},
+    "no client_id": lambda now: {"client_id": None},
+    "system subject": lambda now: {"sub": "system:00000000-0000-0000-0000-000000000000"},
+    "malformed subject": lambda now: {"sub": "admin"},
 }
 
 
@@ -112,7 +111,8 @@ async def test_forged_claims_are_refused(
     api: Api, world: World, tokens: TokenIssuer, attack: str
 ) -> None:
     user = await world.user(await world.member(), Role.ANALYST)
-    await _assert_refused(api, _sign(tokens, _claims(tokens, user, **ATTACKS[attack])))
+    claims = ATTACKS[attack](int(time.time()))
+    await _assert_refused(api, _sign(tokens, _claims(tokens, user, **claims)))
 
 
 async def test_alg_none_is_refused(api: Api, world: World, tokens: TokenIssuer) -> None:
