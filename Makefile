@@ -45,19 +45,26 @@ clean:
 # BENCH_DATABASE_URL: a PostgreSQL database the bench may empty and fill (default: the
 # directory bench alone, on SQLite). With it, the read path is measured at each of
 # BENCH_SIZES indicators (docs/performance.md): in-process with its raw SQL, then over
-# HTTP to `alliance serve` (one worker) from 1 and 10 client processes, with its RSS.
+# HTTP to `alliance serve` (one worker) from 1 and 10 client processes, with its RSS;
+# before that: bulk writes vs COPY, match of 1,000 values, the fixed cost of a request,
+# and similarImages over BENCH_IMAGES hashes.
 BENCH_SIZES ?= 10000 100000
+BENCH_IMAGES ?= 100000
 bench: install
 ifdef BENCH_DATABASE_URL
+	$(BIN)/python -m bench.bulk --database-url $(BENCH_DATABASE_URL)
+	$(BIN)/python -m bench.match --database-url $(BENCH_DATABASE_URL)
+	$(BIN)/python -m bench.request --database-url $(BENCH_DATABASE_URL)
+	$(BIN)/python -m bench.images --database-url $(BENCH_DATABASE_URL) --count $(BENCH_IMAGES)
 	$(BIN)/python -m bench.dataset --database-url $(BENCH_DATABASE_URL) --drop-only
 	$(BIN)/python -m bench.directory --database-url $(subst postgresql://,postgresql+asyncpg://,$(BENCH_DATABASE_URL))
 	for size in $(BENCH_SIZES); do \
 		$(BIN)/python -m bench.readpath --database-url $(BENCH_DATABASE_URL) --count $$size --explain --http || exit 1; \
 	done
-# ---- issue 8's other benches go here (the lead wires them after merging): bulk load
-# ---- (bench/bulk.py), match (bench/match.py), the fixed cost of a request
-# ---- (bench/request.py), PDQ at 1M (bench/images.py).
 else
 	$(BIN)/python -m bench.directory
+	$(BIN)/python -m bench.bulk --count 5000
+	$(BIN)/python -m bench.match
+	$(BIN)/python -m bench.request
 	@echo "Set BENCH_DATABASE_URL to a PostgreSQL database to measure the read path too."
 endif
