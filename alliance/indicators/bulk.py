@@ -195,7 +195,7 @@ async def _store_rows(session: AsyncSession, rows: BatchRows) -> None:
     """The rows that hang on newly inserted indicators: brands, image segments, audiences."""
     await copy_rows(session, indicator_brands, ("indicator_id", "brand_id"), rows.brands)
     segments = cast(Table, ImageSegment.__table__)
-    await copy_rows(session, segments, ("indicator_id", "bucket"), rows.segments)
+    await copy_rows(session, segments, ("indicator_id", "bucket", "hash"), rows.segments)
     tables = tables_of(Indicator)
     grants, excludes = audience_rows(rows.audiences)
     await copy_rows(session, tables.grants, GRANT_COLUMNS, grants)

@@ -24,7 +24,7 @@ from alliance.db import utcnow
 from alliance.errors import InvalidInput
 from alliance.indicators.audience import require_known_targets
 from alliance.indicators.drafts import IndicatorDraft, draft_fields
-from alliance.indicators.images import buckets
+from alliance.indicators.images import segment_rows
 from alliance.indicators.kinds import IndicatorKind
 from alliance.indicators.vocabulary import IndicatorStatus
 from alliance.policies.store import alliance_regions, policy_for_records
@@ -69,7 +69,7 @@ class BatchRows:
     kinds: list[str] = dataclasses.field(default_factory=list)
     audiences: dict[uuid.UUID, Audience] = dataclasses.field(default_factory=dict)
     brands: list[tuple[uuid.UUID, uuid.UUID]] = dataclasses.field(default_factory=list)
-    segments: list[tuple[uuid.UUID, int]] = dataclasses.field(default_factory=list)
+    segments: list[tuple[uuid.UUID, int, bytes]] = dataclasses.field(default_factory=list)
 
     def ids(self) -> list[uuid.UUID]:
         return [row[0] for row in self.indicators]
@@ -205,4 +205,7 @@ def _add(rows: BatchRows, rules: BatchRules, draft: IndicatorDraft, record: uuid
     rows.audiences[record] = effective
     rows.brands += [(record, brand) for brand in chosen]
     if draft.kind is IndicatorKind.IMAGE_PDQ:
-        rows.segments += [(record, key) for key in buckets(fields["match_key"])]
+        rows.segments += [
+            (row["indicator_id"], row["bucket"], row["hash"])
+            for row in segment_rows(record, fields["match_key"])
+        ]
