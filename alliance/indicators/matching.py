@@ -15,7 +15,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.audit.reads import ReadLog
@@ -49,6 +49,20 @@ class MatchOutcome:
     error: InvalidInput | None = None
 
 
+def _keys_condition(keys: set[MatchKey]) -> ColumnElement[bool]:
+    # One (kind, match keys) range per kind: the (kind, match_key) index is probed once
+    # per key, where `kind IN (...) AND match_key IN (...)` probed kinds x keys.
+    by_kind: dict[IndicatorKind, set[str]] = defaultdict(set)
+    for kind, key in keys:
+        by_kind[kind].add(key)
+    return or_(
+        *(
+            and_(Indicator.kind == kind, Indicator.match_key.in_(sorted(values)))
+            for kind, values in sorted(by_kind.items())
+        )
+    )
+
+
 async def _matching_rows(
     session: AsyncSession, viewer: Viewer, keys: set[MatchKey]
 ) -> dict[MatchKey, list[tuple[uuid.UUID, uuid.UUID, bool]]]:
@@ -64,11 +78,7 @@ async def _matching_rows(
             Indicator.owner_member_id,
             listable.label("listable"),
         )
-        .where(
-            Indicator.kind.in_({kind for kind, _ in keys}),
-            Indicator.match_key.in_({key for _, key in keys}),
-            shown(viewer),
-        )
+        .where(_keys_condition(keys), shown(viewer))
         .execution_options(**{REACH_OPTION: Reach.MATCH.value})
     )
     for row in await session.execute(query):
