@@ -54,9 +54,9 @@ class IndicatorFilter:
 
 
 # totalCount is exact up to this many (a count reads at most COUNT_CAP + 1 rows); beyond,
-# an estimate from a sample of about SAMPLE_ROWS rows of the table.
+# an estimate from a sample of about SAMPLE_ROWS rows of the table (random pages).
 COUNT_CAP = 1_000
-SAMPLE_ROWS = 10_000
+SAMPLE_ROWS = 2_000
 
 _ORDER_COLUMNS: dict[IndicatorOrder, tuple[Any, bool]] = {
     IndicatorOrder.LAST_SEEN_DESC: (Indicator.last_seen, True),
@@ -222,7 +222,7 @@ async def _estimate(session: AsyncSession, viewer: Viewer, wanted: IndicatorFilt
     table_rows = await session.scalar(
         text("SELECT reltuples FROM pg_class WHERE oid = 'indicators'::regclass")
     )
-    percent = min(100.0, max(0.5, 100.0 * SAMPLE_ROWS / max(float(table_rows or 0), 1.0)))
+    percent = min(100.0, max(0.01, 100.0 * SAMPLE_ROWS / max(float(table_rows or 0), 1.0)))
     sampled = aliased(Indicator, tablesample(Indicator, func.system(percent)))
     conditions = _conditions(viewer, wanted, sampled)
     return round(await _count_rows(session, viewer, sampled, conditions) * 100.0 / percent)
