@@ -182,7 +182,7 @@ async def test_a_member_the_owners_policy_excludes_sees_nothing_of_the_write(
             counted = await indicator_search.count(
                 session, viewer=reader, wanted=indicator_search.IndicatorFilter()
             )
-        seen[member.id] = (sorted(listed), counted)
+        seen[member.id] = (sorted(listed), counted.value)
 
     shared = sorted(ids[e] for e in ("e-1", "e-2", "e-3"))  # e-4: the default is private
     assert seen[competitor.id] == ([], 0)
