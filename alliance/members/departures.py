@@ -27,9 +27,14 @@ from sharing import MemberStatus
 FORMER_MEMBER = "a former member"
 
 
+# An alias: a statement that joins `members` itself must not correlate with this one.
+# Made once: an alias built per call costs a copy of every column of `members` each time,
+# several times per page (docs/performance.md).
+_GONE = aliased(Member, name="departed_member")
+
+
 def _departed(disposition: DataDisposition | None = None) -> Select[uuid.UUID]:
-    # An alias: a statement that joins `members` itself must not correlate with this one.
-    gone = aliased(Member)
+    gone = _GONE
     query = select(gone.id).where(gone.status == MemberStatus.OFFBOARDED)
     if disposition is not None:
         query = query.where(gone.data_disposition == disposition)
