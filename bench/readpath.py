@@ -32,13 +32,12 @@ import re
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
-from sqlalchemy import event
 
 from alliance.db import Database
 from bench import dataset, http
@@ -55,7 +54,14 @@ from bench.queries import (
     quantile_ms,
     requests,
 )
-from bench.statements import Captured, NotRecognised, page_statements, renumbered, without_predicate
+from bench.statements import (
+    Capture,
+    Captured,
+    NotRecognised,
+    page_statements,
+    renumbered,
+    without_predicate,
+)
 
 __all__ = [
     "MATCH", "NODE", "PAGE", "SEARCH", "VIEWER", "VIEWER_KIND", "match_values",
@@ -63,31 +69,6 @@ __all__ = [
 ]  # fmt: skip
 
 CLIENTS = 10
-
-
-@dataclass
-class Capture:
-    """SQL statements and transactions the service ran while `on` is set."""
-
-    on: bool = False
-    statements: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
-    begins: int = 0
-
-    def attach(self, database: Database) -> None:
-        engine = database.engine.sync_engine
-        event.listen(engine, "before_cursor_execute", self._statement)
-        event.listen(engine, "begin", self._begin)
-
-    def _statement(self, _c: Any, _cur: Any, sql: str, parameters: Any, *_: Any) -> None:
-        if self.on:
-            self.statements.append((sql, tuple(parameters or ())))
-
-    def _begin(self, _connection: Any) -> None:
-        if self.on:
-            self.begins += 1
-
-    def reset(self) -> None:
-        self.statements, self.begins = [], 0
 
 
 @dataclass

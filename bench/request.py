@@ -30,13 +30,13 @@ import pstats
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from alliance import demo, demo_intel, migrate
 from alliance.config import Environment, Settings
@@ -46,6 +46,7 @@ from api.app import create_app
 from auth.grants import user_token
 from auth.keys import KeyRing, ensure_key
 from auth.tokens import TokenIssuer
+from bench.statements import Capture, Captured
 
 ANALYST = "analyst@maison-lumiere.example"
 VIEWER_KIND = "{ viewer { kind } }"
@@ -55,36 +56,6 @@ PAGE = (
     "brands { name } corroboration { members } } } } }"
 )
 Call = Callable[[], Awaitable[Any]]
-
-
-@dataclass
-class Capture:
-    """The statements and BEGINs the engine runs while `on` is set."""
-
-    on: bool = False
-    statements: list[tuple[str, Any]] = field(default_factory=list)
-    begins: int = 0
-
-    def attach(self, database: Database) -> None:
-        engine = database.engine.sync_engine
-        event.listen(engine, "before_cursor_execute", self._statement)
-        event.listen(engine, "begin", self._begin)
-
-    def _statement(self, _c: Any, _cursor: Any, sql: str, parameters: Any, *_: Any) -> None:
-        if self.on:
-            self.statements.append((sql, parameters))
-
-    def _begin(self, _connection: Any) -> None:
-        if self.on:
-            self.begins += 1
-
-    async def of(self, call: Call) -> tuple[list[tuple[str, Any]], int]:
-        self.on, self.statements, self.begins = True, [], 0
-        try:
-            await call()
-        finally:
-            self.on = False
-        return self.statements, self.begins
 
 
 def _settings(keys: Path) -> Settings:
@@ -153,7 +124,7 @@ class Raw:
             await self.connection.rollback()
             await self.connection.close()
 
-    async def run(self, statements: list[tuple[str, Any]]) -> None:
+    async def run(self, statements: list[Captured]) -> None:
         for sql, parameters in statements:
             if self.pg is not None:
                 await self.pg.fetch(sql, *(parameters or ()))
@@ -161,7 +132,7 @@ class Raw:
                 await self.connection.exec_driver_sql(sql, parameters)
 
 
-def _page_statement(statements: list[tuple[str, Any]]) -> tuple[str, Any]:
+def _page_statement(statements: list[Captured]) -> Captured:
     return next(s for s in statements if "LIMIT" in s[0] and "FROM indicators" in s[0])
 
 
@@ -220,7 +191,7 @@ async def measure(url: str, times: int, profile: Path | None) -> None:
 class Measured:
     label: str
     samples: list[float]
-    statements: list[tuple[str, Any]]
+    statements: list[Captured]
     begins: int
 
 

@@ -18,7 +18,14 @@ TRUE variant would not be unfiltered.
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import event
+
+if TYPE_CHECKING:
+    from alliance.db import Database
 
 Captured = tuple[str, tuple[Any, ...]]
 
@@ -117,3 +124,38 @@ def page_statements(captured: list[Captured]) -> tuple[dict[str, Captured], list
         if name not in found
     ]
     return found, missing
+
+
+@dataclass
+class Capture:
+    """SQL statements and transactions the service ran while `on` is set."""
+
+    on: bool = False
+    statements: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
+    begins: int = 0
+
+    def attach(self, database: Database) -> None:
+        engine = database.engine.sync_engine
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "begin", self._begin)
+
+    def _statement(self, _c: Any, _cur: Any, sql: str, parameters: Any, *_: Any) -> None:
+        if self.on:
+            self.statements.append((sql, tuple(parameters or ())))
+
+    def _begin(self, _connection: Any) -> None:
+        if self.on:
+            self.begins += 1
+
+    def reset(self) -> None:
+        self.statements, self.begins = [], 0
+
+    async def of(self, call: Callable[[], Awaitable[Any]]) -> tuple[list[Captured], int]:
+        """The statements and BEGINs of one `call`."""
+        self.reset()
+        self.on = True
+        try:
+            await call()
+        finally:
+            self.on = False
+        return self.statements, self.begins
