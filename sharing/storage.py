@@ -34,6 +34,7 @@ from sharing.audience import (
     target_key,
 )
 from sharing.audience_keys import KeyList, exclude_key, grant_key, keys_column_value
+from sharing.sql_lists import one_of
 
 
 class Shareable:
@@ -181,12 +182,12 @@ async def stored_audiences(
     grants: dict[uuid.UUID, list[Grant]] = {rid: [] for rid in ids}
     excludes: dict[uuid.UUID, set[uuid.UUID]] = {rid: set() for rid in ids}
     g = tables.grants
-    for row in await session.execute(select(g).where(g.c.record_id.in_(ids))):
+    for row in await session.execute(select(g).where(one_of(g.c.record_id, ids))):
         grants[row.record_id].append(
             Grant(target_from_key(row.target_kind, row.target_key), Level(row.level))
         )
     x = tables.excludes
-    for row in await session.execute(select(x).where(x.c.record_id.in_(ids))):
+    for row in await session.execute(select(x).where(one_of(x.c.record_id, ids))):
         excludes[row.record_id].add(row.member_id)
     return {rid: Audience(frozenset(grants[rid]), frozenset(excludes[rid])) for rid in ids}
 

@@ -22,6 +22,7 @@ from alliance.indicators.sightings import require_listable
 from alliance.indicators.vocabulary import IndicatorStatus, LinkType
 from alliance.members.departures import has_withdrawn
 from sharing import Scope, Viewer
+from sharing.sql_lists import one_of
 
 
 async def create(
@@ -98,7 +99,7 @@ async def by_ids(
     """The links among `ids` whose both ends the viewer may list (with `indicators:read`)."""
     if not ids or not viewer.has_scope(Scope.INDICATORS_READ):
         return {}
-    query = _visible_links(viewer).where(Link.id.in_(set(ids)))
+    query = _visible_links(viewer).where(one_of(Link.id, ids))
     return {link.id: link for link in await session.scalars(query)}
 
 
@@ -110,7 +111,9 @@ async def of_indicators(
     ids = set(indicator_ids)
     if not ids:
         return found
-    query = _visible_links(viewer).where(or_(Link.source_id.in_(ids), Link.target_id.in_(ids)))
+    query = _visible_links(viewer).where(
+        or_(one_of(Link.source_id, ids), one_of(Link.target_id, ids))
+    )
     for link in await session.scalars(query.order_by(Link.created_at, Link.id)):
         for end in {link.source_id, link.target_id} & ids:
             found[end].append(link)

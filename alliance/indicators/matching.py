@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +30,7 @@ from sharing import Viewer
 from sharing.policy import ViewerFacts
 from sharing.predicate import Reach, visible_to
 from sharing.session import REACH_OPTION
+from sharing.sql_lists import one_of
 
 MAX_MATCH_VALUES = 1000
 MatchKey = tuple[IndicatorKind, str]
@@ -57,7 +58,7 @@ def _keys_condition(keys: set[MatchKey]) -> ColumnElement[bool]:
         by_kind[kind].add(key)
     return or_(
         *(
-            and_(Indicator.kind == kind, Indicator.match_key.in_(sorted(values)))
+            and_(Indicator.kind == kind, one_of(Indicator.match_key, sorted(values)))
             for kind, values in sorted(by_kind.items())
         )
     )
@@ -137,25 +138,18 @@ class Corroboration:
 
 
 async def corroboration(
-    session: AsyncSession, *, viewer: Viewer, indicator_ids: Sequence[uuid.UUID]
+    session: AsyncSession, *, viewer: Viewer, records: Mapping[uuid.UUID, MatchKey]
 ) -> dict[uuid.UUID, Corroboration]:
-    """Corroboration of each listable indicator among `indicator_ids` (three statements)."""
-    ids = set(indicator_ids)
-    if not ids:
+    """Corroboration of each of `records` (id: its kind and match key), which the caller
+    read through the viewer's session (two statements)."""
+    own_keys = dict(records)
+    if not own_keys:
         return {}
-    own_keys = {
-        row.id: (row.kind, row.match_key)
-        for row in await session.execute(
-            select(Indicator.id, Indicator.kind, Indicator.match_key).where(
-                Indicator.id.in_(ids), shown(viewer)
-            )
-        )
-    }
     hits = await _matching_rows(session, viewer, set(own_keys.values()))
     counted = await session.execute(
         select(Sighting.indicator_id, Sighting.kind, func.count())
         .join(Indicator, Indicator.id == Sighting.indicator_id)
-        .where(Sighting.indicator_id.in_(own_keys), shown_sightings(viewer))
+        .where(one_of(Sighting.indicator_id, own_keys), shown_sightings(viewer))
         .group_by(Sighting.indicator_id, Sighting.kind)
     )
     sightings: dict[uuid.UUID, Counter[SightingKind]] = defaultdict(Counter)

@@ -31,6 +31,7 @@ from sharing import Scope, Viewer
 from sharing.audience import Audience
 from sharing.policy import ViewerFacts
 from sharing.predicate import Reach, visible_to
+from sharing.sql_lists import one_of
 from sharing.storage import stored_audiences
 
 
@@ -126,7 +127,7 @@ async def materialize(
         found = await session.execute(
             select(indicator_brands.c.indicator_id, Brand)
             .join(Brand, Brand.id == indicator_brands.c.brand_id)
-            .where(indicator_brands.c.indicator_id.in_(named_ids))
+            .where(one_of(indicator_brands.c.indicator_id, named_ids))
             .order_by(Brand.name)
         )
         for indicator_id, brand in found:
@@ -157,7 +158,7 @@ async def by_ids(
     """
     if not ids or not viewer.has_scope(Scope.INDICATORS_READ):
         return {}
-    rows = (await session.execute(visible_select(viewer).where(Indicator.id.in_(set(ids))))).all()
+    rows = (await session.execute(visible_select(viewer).where(one_of(Indicator.id, ids)))).all()
     found = await materialize(session, viewer, rows)
     return {item.indicator.id: item for item in found}
 

@@ -25,6 +25,7 @@ from alliance.indicators.vocabulary import SightingKind
 from alliance.members.departures import FORMER_MEMBER, has_left, has_withdrawn
 from alliance.members.models import Member
 from sharing import Scope, Viewer
+from sharing.sql_lists import one_of
 
 
 def shown_sightings(viewer: Viewer) -> ColumnElement[bool]:
@@ -136,7 +137,7 @@ def _newest(viewer: Viewer, indicator_ids: set[uuid.UUID]) -> Any:
     ranked = (
         select(Sighting.id, rank)
         .join(Indicator, Indicator.id == Sighting.indicator_id)
-        .where(Sighting.indicator_id.in_(indicator_ids), shown_sightings(viewer))
+        .where(one_of(Sighting.indicator_id, indicator_ids), shown_sightings(viewer))
         .subquery()
     )
     return select(ranked.c.id).where(ranked.c.rank <= MAX_PER_INDICATOR)
@@ -161,4 +162,4 @@ async def by_ids(
     """The sightings among `ids` whose indicator the viewer may list (with `indicators:read`)."""
     if not ids or not viewer.has_scope(Scope.INDICATORS_READ):
         return {}
-    return {s.sighting.id: s for s in await _load(session, viewer, Sighting.id.in_(set(ids)))}
+    return {s.sighting.id: s for s in await _load(session, viewer, one_of(Sighting.id, ids))}

@@ -58,14 +58,18 @@ def links_by_indicator_loader(context: Context) -> DataLoader[uuid.UUID, list[Li
     return DataLoader(load_fn=load)
 
 
+CorroborationKey = tuple[uuid.UUID, matching.MatchKey]
+
+
 def corroboration_by_indicator_loader(
     context: Context,
-) -> DataLoader[uuid.UUID, matching.Corroboration | None]:
-    """Each listable indicator's corroboration."""
+) -> DataLoader[CorroborationKey, matching.Corroboration | None]:
+    """The corroboration of indicators read for this viewer, by (id, (kind, match key)):
+    the key comes with the record, so it is not read again."""
 
-    async def load(ids: Sequence[uuid.UUID]) -> list[matching.Corroboration | None]:
+    async def load(keys: Sequence[CorroborationKey]) -> list[matching.Corroboration | None]:
         async with context.session() as session:
-            found = await matching.corroboration(session, viewer=context.viewer, indicator_ids=ids)
-        return [found.get(i) for i in ids]
+            found = await matching.corroboration(session, viewer=context.viewer, records=dict(keys))
+        return [found.get(record_id) for record_id, _ in keys]
 
     return DataLoader(load_fn=load)

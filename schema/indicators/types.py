@@ -198,7 +198,7 @@ class IndicatorType(relay.Node):
     @strawberry.field(description="Seen by how many members, and sightings.")  # type: ignore[untyped-decorator]
     async def corroboration(self, info: Info) -> Corroboration:
         loader = info.context.loader("corroboration", corroboration_by_indicator_loader)
-        found = await loader.load(self.indicator_id)
+        found = await loader.load((self.indicator_id, (self.kind, self.match_key)))
         if found is None:
             return Corroboration(members=0, sightings=[])
         counts = [SightingCount(kind=k, count=n) for k, n in sorted(found.sightings.items())]
