@@ -257,6 +257,60 @@ END $$"""  # noqa: S608 - names of our own tables, no input
     return statements
 
 
+_ADDED_KEY = {
+    "grants": "n.level || ':' || n.target_kind || ':' || n.target_key",
+    "excludes": "'EXCLUDE:' || replace(n.member_id::text, '-', '')",
+}
+
+
+def audience_key_insert_triggers(table: str) -> list[str]:
+    """PostgreSQL DDL replacing the INSERT triggers of `audience_key_triggers`: rows
+    added to the grants or excludes of records whose keys already hold the added keys
+    leave those records alone, others get their keys recomputed in full.
+
+    A writer that stores new records with their keys in the row (the bulk path, through
+    `audience_keys_of`) then adds their grants and excludes in two statements: the
+    full refresh rewrote every new record after the first (its keys lacked the second
+    table's rows for a moment) and again after the second, each rewrite a new version
+    of the row in every index. Deletes and updates still recompute in full: a key can
+    only go stale by leaving the tables, and those triggers see it leave."""
+    keys = _keys_of(table, "c.record_id").format(member_hex="replace(x.member_id::text, '-', '')")
+    statements = []
+    for part, added in _ADDED_KEY.items():
+        function = f"{table}_{part}_keys_added"
+        statements += [
+            f"""CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE {table} AS r SET audience_keys = k.keys
+  FROM (SELECT c.record_id,
+               (SELECT array_agg(s.k ORDER BY s.k COLLATE "C") FROM ({keys}) s) AS keys
+        FROM (SELECT DISTINCT n.record_id FROM changed n JOIN {table} t ON t.id = n.record_id
+              WHERE NOT coalesce(t.audience_keys @> ARRAY[{added}]::text[], false)) c) k
+  WHERE r.id = k.record_id AND r.audience_keys IS DISTINCT FROM k.keys;
+  RETURN NULL;
+END $$""",  # noqa: S608 - names of our own tables, no input
+            f"DROP TRIGGER IF EXISTS {table}_{part}_keys_insert ON {table}_{part}",
+            f"CREATE TRIGGER {table}_{part}_keys_insert AFTER INSERT ON {table}_{part} "
+            f"REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+        ]
+    return statements
+
+
+def drop_audience_key_insert_triggers(table: str) -> list[str]:
+    """PostgreSQL DDL undoing `audience_key_insert_triggers` (the INSERT triggers of
+    `audience_key_triggers` back in place)."""
+    statements = []
+    for part in _ADDED_KEY:
+        statements += [
+            f"DROP TRIGGER IF EXISTS {table}_{part}_keys_insert ON {table}_{part}",
+            f"DROP FUNCTION IF EXISTS {table}_{part}_keys_added()",
+            f"CREATE TRIGGER {table}_{part}_keys_insert AFTER INSERT ON {table}_{part} "
+            f"REFERENCING NEW TABLE AS changed FOR EACH STATEMENT "
+            f"EXECUTE FUNCTION {table}_audience_keys_refresh()",
+        ]
+    return statements
+
+
 def audience_keys_backfill(table: str, dialect: str) -> str:
     """One statement setting every record's `audience_keys` from its grants and excludes
     (for the migration that adds the column: one pass instead of a trigger per record)."""

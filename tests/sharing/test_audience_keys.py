@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from sqlalchemy import select, text
 
 from alliance.indicators.models import Indicator
-from sharing.audience import Audience
+from sharing.audience import Audience, parse_audience
 from sharing.audience_keys import exclude_key, grant_key, keys_column_value
 from sharing.storage import audience_keys_of, stored_audiences, tables_of
 from tests.fixtures.indicators import Intel, member_viewer
@@ -94,5 +95,58 @@ async def test_a_grant_widened_by_any_writer_shows_at_once(world: World, intel: 
             text("UPDATE indicators_grants SET target_kind = 'alliance', target_key = '' "),
         )
 
+    assert await _listed(world, reader, record.id)
+    await _keys_match_rows(world, [record.id])
+
+
+async def _row_version(world: World, record: uuid.UUID) -> str:
+    async with world.db.session() as session:
+        found = await session.scalar(
+            text("SELECT ctid::text FROM indicators WHERE id = :r"), {"r": record}
+        )
+    return str(found)
+
+
+async def test_added_rows_whose_keys_the_row_holds_leave_it_alone(
+    world: World, intel: Intel
+) -> None:
+    # What the bulk path does: the keys in the row first, then the grants and the
+    # excludes in two statements. Each statement used to rewrite the row in full.
+    if world.db.dialect != "postgresql":
+        pytest.skip("SQLite's row-level triggers refresh the row at each row added")
+    owner = await world.member(region="EU")
+    reader = await world.member(region="CN")
+    record = await intel.indicator(owner, None)  # private: no grants, no excludes
+    audience = parse_audience(f"alliance=FULL, exclude:{reader.id}")
+    async with world.db.transaction() as session:
+        await session.execute(
+            text("UPDATE indicators SET audience_keys = :k WHERE id = :r"),
+            {"k": audience_keys_of(audience), "r": record.id},
+        )
+    before = await _row_version(world, record.id)
+
+    async with world.db.transaction() as session:
+        await session.execute(
+            _grants.insert().values(
+                record_id=record.id, target_kind="alliance", target_key="", level="FULL"
+            )
+        )
+        await session.execute(_excludes.insert().values(record_id=record.id, member_id=reader.id))
+
+    assert await _row_version(world, record.id) == before  # not rewritten
+    await _keys_match_rows(world, [record.id])
+    assert not await _listed(world, reader, record.id)
+
+
+async def test_an_added_row_the_keys_lack_still_recomputes_them(world: World, intel: Intel) -> None:
+    owner = await world.member(region="EU")
+    reader = await world.member(region="CN")
+    record = await intel.indicator(owner, "region:EU=FULL")
+    async with world.db.transaction() as session:  # keys that hold one grant, not the other
+        await session.execute(
+            _grants.insert().values(
+                record_id=record.id, target_kind="alliance", target_key="", level="ANONYMOUS"
+            )
+        )
     assert await _listed(world, reader, record.id)
     await _keys_match_rows(world, [record.id])
