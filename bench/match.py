@@ -43,6 +43,7 @@ from alliance.indicators.normalize import IndicatorValue, normalize
 from alliance.members.models import Member
 from bench import dataset
 from bench.directory import seed
+from bench.queries import grouped
 from bench.readpath import MATCH as BY_VALUES
 from bench.readpath import match_values
 from sharing.storage import tables_of
@@ -104,23 +105,6 @@ async def seed_indicators(database: Database, count: int, rng: random.Random) ->
         async with database.engine.connect() as connection:
             await connection.execution_options(isolation_level="AUTOCOMMIT")
             await connection.execute(text("ANALYZE"))
-
-
-def grouped(values: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[int]]:
-    """The same values as `match(groups:)` takes them (one group per kind and platform),
-    and the position in `values` of each grouped value, in the order of the groups."""
-    positions: dict[tuple[str, str | None], list[int]] = {}
-    for index, given in enumerate(values):
-        positions.setdefault((given["kind"], given.get("platform")), []).append(index)
-    groups = [
-        {
-            "kind": kind,
-            "values": [values[index]["value"] for index in indexes],
-            **({"platform": platform} if platform else {}),
-        }
-        for (kind, platform), indexes in positions.items()
-    ]
-    return groups, [index for indexes in positions.values() for index in indexes]
 
 
 def _domain_values(values: list[dict[str, Any]]) -> list[tuple[IndicatorKind, IndicatorValue]]:

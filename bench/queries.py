@@ -27,6 +27,10 @@ MATCH = (
     "query($values: [IndicatorValueInput!]!) "
     "{ match(values: $values) { matchKey members indicators { id } } }"
 )
+MATCH_GROUPS = (
+    "query($groups: [IndicatorValueGroupInput!]!) "
+    "{ match(groups: $groups) { matchKey members indicators { id } } }"
+)
 NODE = "query($id: ID!) { node(id: $id) { ... on Indicator { value kind owner { label } } } }"
 VIEWER_KIND = "{ viewer { kind } }"
 
@@ -44,6 +48,23 @@ def match_values(count: int, seed: int) -> list[dict[str, Any]]:
             given["platform"] = Platform(platform).name
         values.append(given)
     return values
+
+
+def grouped(values: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[int]]:
+    """The same values as `match(groups:)` takes them (one group per kind and platform),
+    and the position in `values` of each grouped value, in the order of the groups."""
+    positions: dict[tuple[str, str | None], list[int]] = {}
+    for index, given in enumerate(values):
+        positions.setdefault((given["kind"], given.get("platform")), []).append(index)
+    groups = [
+        {
+            "kind": kind,
+            "values": [values[index]["value"] for index in indexes],
+            **({"platform": platform} if platform else {}),
+        }
+        for (kind, platform), indexes in positions.items()
+    ]
+    return groups, [index for indexes in positions.values() for index in indexes]
 
 
 @dataclass(frozen=True)
@@ -64,6 +85,11 @@ def requests(count: int, node_id: str) -> list[Request]:
         Request("page of 50", PAGE),
         Request("search (valuePrefix + kinds)", SEARCH),
         Request("match of 1,000 values", MATCH, {"values": match_values(count, seed=11)}),
+        Request(
+            "match of the same 1,000, grouped",
+            MATCH_GROUPS,
+            {"groups": grouped(match_values(count, seed=11))[0]},
+        ),
         Request("node(id)", NODE, {"id": node_id}, at_least=20),
         Request("{ viewer { kind } }", VIEWER_KIND, at_least=50),
     ]
