@@ -11,28 +11,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 from sqlalchemy import (
-    String,
     Table,
-    any_,
-    bindparam,
-    func,
     insert,
-    literal_column,
     select,
     tuple_,
-    update,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.audit import service as audit_service
-from alliance.copy_rows import copy_new_rows, copy_rows
+from alliance.copy_rows import copy_new_rows, copy_rows, one_of
 from alliance.db import utcnow
 from alliance.errors import InvalidInput, NotFound
 from alliance.indicators.bulk_rows import (
@@ -42,11 +34,17 @@ from alliance.indicators.bulk_rows import (
     InvalidDraft,
     batch_rows,
 )
-from alliance.indicators.drafts import IndicatorDraft, require_external_id
+from alliance.indicators.drafts import IndicatorDraft
 from alliance.indicators.models import ImageSegment, Indicator, Link, Sighting, indicator_brands
 from alliance.indicators.reads import shown
-from alliance.indicators.service import require_writer
-from alliance.indicators.vocabulary import IndicatorStatus, LinkType, SightingKind
+from alliance.indicators.retraction import retract_many
+from alliance.indicators.rules import (
+    require_external_id,
+    require_not_self_link,
+    require_note,
+    require_writer,
+)
+from alliance.indicators.vocabulary import LinkType, RetractStatus, SightingKind
 from sharing import Viewer
 from sharing.policy import ViewerFacts
 from sharing.predicate import visible_to
@@ -61,6 +59,7 @@ __all__ = [
     "create_indicators",
     "require_listable_ids",
     "retract_indicators",
+    "store_rows",
 ]
 
 # Rows per multi-row statement: well under SQLite's bound-parameter limit.
@@ -130,12 +129,7 @@ async def _existing(
     if not external_ids:
         return {}
     table = cast(Table, Indicator.__table__)
-    if session.get_bind().dialect.name == "postgresql":
-        wanted: Any = any_(bindparam("external_ids", list(external_ids), type_=ARRAY(String())))
-        matches = table.c.external_id == wanted
-    else:
-        listed = func.json_each(bindparam("external_ids", json.dumps(list(external_ids))))
-        matches = table.c.external_id.in_(select(literal_column("value")).select_from(listed))
+    matches = one_of(session, table.c.external_id, external_ids)
     rows = await session.execute(
         select(table.c.external_id, table.c.id).where(table.c.owner_member_id == owner, matches)
     )
@@ -179,7 +173,7 @@ async def create_indicators(
         taken = [external for external, record in pairs if record not in kept]
         rows = rows.only(kept)
         ids.update(await _existing(session, owner, taken))
-    await _store_rows(session, rows)
+    await store_rows(session, rows)
     await _audit(
         session,
         viewer,
@@ -191,7 +185,7 @@ async def create_indicators(
     return ids, rows.external_ids
 
 
-async def _store_rows(session: AsyncSession, rows: BatchRows) -> None:
+async def store_rows(session: AsyncSession, rows: BatchRows) -> None:
     """The rows that hang on newly inserted indicators: brands, image segments, audiences."""
     await copy_rows(session, indicator_brands, ("indicator_id", "brand_id"), rows.brands)
     segments = cast(Table, ImageSegment.__table__)
@@ -205,27 +199,14 @@ async def _store_rows(session: AsyncSession, rows: BatchRows) -> None:
 async def retract_indicators(
     session: AsyncSession, *, viewer: Viewer, ids: Sequence[uuid.UUID]
 ) -> int:
-    """ACTIVE -> RETRACTED for the viewer's member's own indicators among `ids`: they
-    leave every other member's view. Others' ids and inactive ones are left as they are.
-    Returns how many were retracted."""
-    owner = require_writer(viewer)
-    table = cast(Table, Indicator.__table__)
-    now = utcnow()
-    done: list[tuple[uuid.UUID, str]] = []
-    for chunk in _chunks(list(set(ids))):
-        rows = await session.execute(
-            update(table)
-            .where(
-                table.c.id.in_(chunk),
-                table.c.owner_member_id == owner,
-                table.c.status == IndicatorStatus.ACTIVE,
-            )
-            .values(status=IndicatorStatus.RETRACTED, retracted_at=now, updated_at=now)
-            .returning(table.c.id, table.c.kind)
-        )
-        done += [(id_, str(kind)) for id_, kind in rows]
-    await _audit(session, viewer, "indicator.retract", "Indicator", done)
-    return len(done)
+    """ACTIVE -> RETRACTED for the viewer's member's own live indicators among `ids`
+    (the rule of the single path: an expired one is not retracted); they leave every
+    other member's view. Others' ids and inactive ones are left as they are. Returns how
+    many were retracted."""
+    results = await retract_many(
+        session, viewer=viewer, items=list(set(ids)), require=require_writer
+    )
+    return sum(result.status is RetractStatus.RETRACTED for result in results)
 
 
 async def require_listable_ids(
@@ -252,8 +233,9 @@ async def add_links(session: AsyncSession, *, viewer: Viewer, drafts: Sequence[L
     """Make the links of `drafts` that the viewer's member has not made yet; returns how
     many were made. Both ends must be listable (`NotFound` otherwise), never the same."""
     member = require_writer(viewer)
-    if any(draft.source_id == draft.target_id for draft in drafts):
-        raise InvalidInput("An indicator cannot be linked to itself.", field="targetId")
+    for draft in drafts:
+        require_not_self_link(draft.source_id, draft.target_id)
+        require_note(draft.note)
     ends = [end for draft in drafts for end in (draft.source_id, draft.target_id)]
     await require_listable_ids(session, viewer=viewer, ids=ends, field="targetId")
     keys = {(d.source_id, d.target_id, d.link_type.value) for d in drafts}
@@ -301,8 +283,8 @@ async def add_sightings(
     await require_listable_ids(
         session, viewer=viewer, ids=(d.indicator_id for d in drafts), field="indicatorId"
     )
-    if any(d.note is not None and len(d.note) > 2000 for d in drafts):
-        raise InvalidInput("A note has at most 2000 characters.", field="note")
+    for draft in drafts:
+        require_note(draft.note)
     now = utcnow()
     rows: list[dict[str, Any]] = [
         {
