@@ -22,7 +22,7 @@ def parse_global_id(value: str) -> tuple[str, uuid.UUID] | None:
         return None
 
 
-def require_id(value: str, type_name: str, *, field: str = "id") -> uuid.UUID:
+def require_id(value: str, type_name: str, *, field: str | None = "id") -> uuid.UUID:
     """The uuid inside a global id of `type_name`, or `NotFound` naming `field`."""
     parsed = parse_global_id(value)
     if parsed is None or parsed[0] != type_name:

@@ -26,6 +26,7 @@ from alliance.indicators.audience import require_known_targets
 from alliance.indicators.drafts import IndicatorDraft, draft_fields
 from alliance.indicators.images import segment_rows
 from alliance.indicators.kinds import IndicatorKind
+from alliance.indicators.normalize import Normalized
 from alliance.indicators.rules import require_own_brands
 from alliance.indicators.vocabulary import IndicatorStatus
 from alliance.policies.store import alliance_regions, policy_for_records
@@ -161,11 +162,18 @@ def batch_rows(
     return rows
 
 
-def add_draft(rows: BatchRows, rules: BatchRules, draft: IndicatorDraft, record: uuid.UUID) -> None:
-    """Add the rows of one new indicator `record`; `InvalidInput` names the field at
-    fault, and nothing of the draft is added then."""
+def add_draft(
+    rows: BatchRows,
+    rules: BatchRules,
+    draft: IndicatorDraft,
+    record: uuid.UUID,
+    normalized: Normalized | None = None,
+) -> None:
+    """Add the rows of one new indicator `record` (`normalized`: its value normalised
+    already, if it was); `InvalidInput` names the field at fault, and nothing of the
+    draft is added then."""
     try:
-        _add(rows, rules, draft, record)
+        _add(rows, rules, draft, record, normalized)
     except SharingError as refused:
         # A refusal by the policy names `audience` unless it says otherwise, as in the
         # one-by-one path (`effective_for`).
@@ -182,9 +190,15 @@ def random_uuids(count: int) -> list[uuid.UUID]:
     ]
 
 
-def _add(rows: BatchRows, rules: BatchRules, draft: IndicatorDraft, record: uuid.UUID) -> None:
+def _add(
+    rows: BatchRows,
+    rules: BatchRules,
+    draft: IndicatorDraft,
+    record: uuid.UUID,
+    normalized: Normalized | None,
+) -> None:
     now = rules.now
-    _normalized, fields = draft_fields(draft, now)
+    _normalized, fields = draft_fields(draft, now, normalized)
     fields["expires_at"] = rules.retention.expiry_for(draft.kind, draft.expires_at, now)
     region = fields["personal_data_region"]
     effective, requested, keys = rules.audience(draft, region)

@@ -61,9 +61,12 @@ def region_code(code: str | None) -> str | None:
     return None if code is None or not code.strip() else code.strip().upper()
 
 
-def draft_fields(draft: IndicatorDraft, now: dt.datetime) -> tuple[Normalized, dict[str, Any]]:
-    """The normalised value and the model fields of a draft; `InvalidInput` names the field."""
-    normalized = normalize(draft.kind, draft.value)
+def draft_fields(
+    draft: IndicatorDraft, now: dt.datetime, normalized: Normalized | None = None
+) -> tuple[Normalized, dict[str, Any]]:
+    """The normalised value and the model fields of a draft; `InvalidInput` names the
+    field. `normalized`: the draft's value normalised already, if the caller did."""
+    normalized = normalized or normalize(draft.kind, draft.value)
     first_seen = require_aware(draft.first_seen, "firstSeen") or now
     last_seen = require_aware(draft.last_seen, "lastSeen") or first_seen
     require_seen_order(first_seen, last_seen)

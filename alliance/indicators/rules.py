@@ -185,10 +185,11 @@ def changed_fields(
         wanted["last_seen"] = last_seen
     if changes.expires_at is not None:
         wanted["expires_at"] = retention.expiry_for(kind, changes.expires_at, now)
-    return {name: value for name, value in wanted.items() if not _same(current[name], value)}
+    return {name: value for name, value in wanted.items() if not same_value(current[name], value)}
 
 
-def _same(stored: Any, wanted: Any) -> bool:
+def same_value(stored: Any, wanted: Any) -> bool:
+    """Whether a stored column value equals a written one (times compared in UTC)."""
     if isinstance(stored, dt.datetime) and isinstance(wanted, dt.datetime):
         return aware(stored) == aware(wanted)
     return bool(stored == wanted)
