@@ -46,8 +46,8 @@ from sharing.storage import write_audiences
 __all__ = ["UpsertItem", "upsert_indicators"]
 
 _LOOKED_UP = (
-    "id", "external_id", "kind", "match_key", "status", "expires_at", "tlp",
-    "requested_audience", "personal_data_region", *rules.CHANGEABLE,
+    "id", "external_id", "kind", "match_key", "status", "tlp", "requested_audience",
+    "personal_data_region", *rules.CHANGEABLE,
 )  # fmt: skip
 
 

@@ -337,3 +337,31 @@ async def test_a_failure_inside_the_call_leaves_nothing_written(
     assert payload is None or payload["errors"], body
     records = await stored(world)
     assert [(r.id, r.confidence) for r in records] == [(existing.id, 20)]
+
+
+async def _statements_for(
+    api: Api, world: World, statements: list[str], transactions: list[object], size: int
+) -> tuple[int, int]:
+    member = await world.member()
+    token = world.token(await world.client(member, [Scope.SYNC]))
+    items = [email_item(f"s{i}@fake-shop.com", externalId=f"e{i}") for i in range(size)]
+    counts = []
+    for confidence in (40, 60):  # creates, then updates of every record
+        statements.clear()
+        transactions.clear()
+        changed = [{**item, "confidence": confidence} for item in items]
+        payload = await upsert(api, token, changed)
+        assert payload["errors"] == []
+        assert len(transactions) == 1, statements
+        counts.append(len(statements))
+    return counts[0], counts[1]
+
+
+async def test_a_call_costs_as_many_statements_for_400_items_as_for_20(
+    world: World, api: Api, statements: list[str], transactions: list[object]
+) -> None:
+    small = await _statements_for(api, world, statements, transactions, 20)
+    large = await _statements_for(api, world, statements, transactions, 400)
+
+    assert small == large, statements
+    assert max(large) <= 25, statements
