@@ -8,12 +8,15 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from alliance.db import Database
+from alliance.indicators.models import ImageSegment
 from alliance.indicators.rules import MAX_BATCH
 from schema.ids import to_global_id
 from sharing import Scope
+from sharing.audience import parse_audience
+from sharing.policy import Ceiling, MemberPolicy, RecordType, RuleKey
 from tests.fixtures.graphql import Api
 from tests.fixtures.indicators import Intel
 from tests.fixtures.world import World
@@ -365,3 +368,77 @@ async def test_a_call_costs_as_many_statements_for_400_items_as_for_20(
 
     assert small == large, statements
     assert max(large) <= 25, statements
+
+
+NODE = "query($id: ID!) { node(id: $id) { id } }"
+
+
+async def test_a_new_audience_changes_who_sees_it_within_the_policy(
+    world: World, api: Api, intel: Intel
+) -> None:
+    # given an EU owner's alliance-wide record, an EU and a CN reader
+    owner = await world.member(region="EU")
+    eu_reader, cn_reader = await world.member(region="EU"), await world.member(region="CN")
+    token = world.token(await world.client(owner, [Scope.SYNC]))
+    eu = world.token(await world.user(eu_reader))
+    cn = world.token(await world.user(cn_reader))
+    item = email_item("n@fake-shop.com", externalId="n", audience="alliance=FULL")
+    gid = (await upsert(api, token, [item]))["results"][0]["id"]
+    seen_before = await api.query(NODE, {"id": gid}, token=cn)
+
+    # when the member system narrows it to its region
+    narrowed = await upsert(api, token, [{**item, "audience": "region:EU=FULL"}])
+    seen_narrowed = [(await api.query(NODE, {"id": gid}, token=t))["node"] for t in (eu, cn)]
+    # and, once its policy caps indicators at region:EU, asks for alliance-wide again
+    ceiling = Ceiling(parse_audience("region:EU=FULL"))
+    await intel.policy(MemberPolicy(owner.id, ceilings={RuleKey(RecordType.INDICATOR): ceiling}))
+    widened = await upsert(api, token, [item])
+    seen_clipped = [(await api.query(NODE, {"id": gid}, token=t))["node"] for t in (eu, cn)]
+
+    # then each is an update, and the policy's ceiling holds
+    assert seen_before["node"] == {"id": gid}
+    assert statuses(narrowed) == ["UPDATED"]
+    assert seen_narrowed == [{"id": gid}, None]
+    assert statuses(widened) == ["UPDATED"]
+    assert seen_clipped == [{"id": gid}, None]
+
+
+async def test_an_image_hash_is_written_with_its_segments(world: World, api: Api) -> None:
+    member = await world.member()
+    token = world.token(await world.user(member))
+    pdq = "f" * 32 + "0" * 32
+    item = {"value": {"kind": "IMAGE_PDQ", "value": pdq, "quality": 90}, "externalId": "img"}
+
+    payload = await upsert(api, token, [item])
+
+    assert statuses(payload) == ["CREATED"]
+    async with world.db.session() as session:
+        segments = await session.scalar(select(func.count()).select_from(ImageSegment))
+    assert segments == 16
+
+
+async def test_an_item_without_external_id_updates_the_record_of_its_value(
+    world: World, api: Api, intel: Intel
+) -> None:
+    member = await world.member()
+    record = await intel.indicator(member, external_id="mine", confidence=30)
+    token = world.token(await world.user(member))
+
+    payload = await upsert(
+        api,
+        token,
+        [
+            email_item(record.value.upper(), confidence=80),  # the same value, normalised
+            email_item(record.value, externalId="mine", confidence=81),  # the same record
+        ],
+    )
+
+    first, second = payload["results"]
+    assert (first["status"], first["id"], first["externalId"]) == (
+        "UPDATED",
+        to_global_id("Indicator", record.id),
+        "mine",
+    )
+    assert (second["status"], second["code"]) == ("REJECTED", "CONFLICT")
+    (stored_record,) = await stored(world)
+    assert stored_record.confidence == 80
