@@ -9,6 +9,7 @@ Reads, decides and writes in a fixed number of statements, whatever the number o
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, cast
@@ -81,7 +82,7 @@ def _decide(
     item: RetractItem,
     found: dict[uuid.UUID | str, dict[str, Any]],
     chosen: dict[uuid.UUID, str],
-    now: Any,
+    now: dt.datetime,
 ) -> ItemResult:
     external = item if isinstance(item, str) else None
     if isinstance(item, AllianceError):

@@ -41,6 +41,7 @@ from alliance.indicators.models import Indicator, indicator_brands
 from alliance.indicators.upsert_items import Keyed, UpsertItem, key_of, update_plan
 from alliance.indicators.vocabulary import IndicatorStatus, UpsertStatus
 from sharing import Viewer
+from sharing.audience import Audience
 from sharing.storage import write_audiences
 
 __all__ = ["UpsertItem", "upsert_indicators"]
@@ -58,8 +59,9 @@ class _Writes:
     new: BatchRows = dataclasses.field(default_factory=BatchRows)
     updates: dict[uuid.UUID, dict[str, Any]] = dataclasses.field(default_factory=dict)
     brands: dict[uuid.UUID, frozenset[uuid.UUID]] = dataclasses.field(default_factory=dict)
-    audiences: dict[uuid.UUID, Any] = dataclasses.field(default_factory=dict)
-    kinds: dict[uuid.UUID, str] = dataclasses.field(default_factory=dict)
+    audiences: dict[uuid.UUID, Audience] = dataclasses.field(default_factory=dict)
+    # The kind of each record updated, for its audit event.
+    updated: dict[uuid.UUID, str] = dataclasses.field(default_factory=dict)
 
 
 async def upsert_indicators(
@@ -89,7 +91,7 @@ async def upsert_indicators(
                 results[item.index] = _update(writes, batch, item, row, brands)
         except AllianceError as refused:
             results[item.index] = _rejected(item.index, refused, item.external_id)
-    await _write(session, viewer, owner, writes)
+    await _write(session, viewer, writes)
     return [results[index] for index in range(len(items))]
 
 
@@ -152,7 +154,7 @@ def _update(
     plan = update_plan(batch, item, row, brands.get(record, frozenset()))
     if plan.empty:
         return ItemResult(item.index, UpsertStatus.UNCHANGED, record, row["external_id"])
-    writes.kinds[record] = str(row["kind"])
+    writes.updated[record] = str(row["kind"])
     if plan.columns:
         writes.updates[record] = plan.columns
     if plan.brands is not None:
@@ -217,7 +219,7 @@ async def _brands_of(
     return {record: frozenset(found) for record, found in brands.items()}
 
 
-async def _write(session: AsyncSession, viewer: Viewer, owner: uuid.UUID, writes: _Writes) -> None:
+async def _write(session: AsyncSession, viewer: Viewer, writes: _Writes) -> None:
     table = cast(Table, Indicator.__table__)
     new = writes.new
     if new.indicators:
@@ -247,7 +249,7 @@ async def _write(session: AsyncSession, viewer: Viewer, owner: uuid.UUID, writes
         pairs = [(record, brand) for record, chosen in writes.brands.items() for brand in chosen]
         await copy_rows(session, indicator_brands, ("indicator_id", "brand_id"), pairs)
     await write_audiences(session, Indicator, writes.audiences)
-    await _audit(session, viewer, "indicator.update", writes.kinds.items())
+    await _audit(session, viewer, "indicator.update", writes.updated.items())
 
 
 async def _update_columns(
