@@ -23,10 +23,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alliance.audit import service as audit_service
 from alliance.copy_rows import copy_new_rows, copy_rows, one_of
 from alliance.db import utcnow
 from alliance.errors import InvalidInput, NotFound
+from alliance.indicators.bulk_audit import audit_bulk
 from alliance.indicators.bulk_rows import (
     INDICATOR_COLUMNS,
     BatchRows,
@@ -56,7 +56,9 @@ __all__ = [
     "SightingDraft",
     "add_links",
     "add_sightings",
+    "audit_bulk",
     "create_indicators",
+    "insert_new_rows",
     "require_listable_ids",
     "retract_indicators",
     "store_rows",
@@ -156,33 +158,35 @@ async def create_indicators(
         return ids, []
     rules = await BatchRules.load(session, owner)
     rows = batch_rows(rules, new, external_ids)
-    table = cast(Table, Indicator.__table__)
-    inserted = await copy_new_rows(
-        session,
-        table,
-        INDICATOR_COLUMNS,
-        rows.indicators,
-        conflict=("owner_member_id", "external_id"),
-        returning="id",
-    )
+    inserted = await insert_new_rows(session, rows)
     if len(inserted) < len(rows.indicators):
         # A concurrent write of the owner stored some of these external ids first: theirs
         # are kept, as if this write had found them.
-        kept = set(inserted)
+        kept = inserted
         pairs = zip(rows.external_ids, rows.ids(), strict=True)
         taken = [external for external, record in pairs if record not in kept]
         rows = rows.only(kept)
         ids.update(await _existing(session, owner, taken))
     await store_rows(session, rows)
-    await _audit(
-        session,
-        viewer,
-        "indicator.create",
-        "Indicator",
-        list(zip(rows.ids(), rows.kinds, strict=True)),
+    await audit_bulk(
+        session, viewer, "indicator.create", "Indicator", zip(rows.ids(), rows.kinds, strict=True)
     )
     ids.update(zip(rows.external_ids, rows.ids(), strict=True))
     return ids, rows.external_ids
+
+
+async def insert_new_rows(session: AsyncSession, rows: BatchRows) -> set[uuid.UUID]:
+    """Insert the indicators of `rows` whose (owner, external id) no row holds yet (one
+    COPY and one INSERT on PostgreSQL); returns the ids inserted."""
+    inserted = await copy_new_rows(
+        session,
+        cast(Table, Indicator.__table__),
+        INDICATOR_COLUMNS,
+        rows.indicators,
+        conflict=("owner_member_id", "external_id"),
+        returning="id",
+    )
+    return set(inserted)
 
 
 async def store_rows(session: AsyncSession, rows: BatchRows) -> None:
@@ -270,7 +274,7 @@ async def add_links(session: AsyncSession, *, viewer: Viewer, drafts: Sequence[L
     for chunk in _chunks(rows_out):
         await session.execute(insert(cast(Table, Link.__table__)), list(chunk))
     made_now = [(row["id"], row["link_type"].value) for row in rows_out]
-    await _audit(session, viewer, "link.create", "Link", made_now)
+    await audit_bulk(session, viewer, "link.create", "Link", made_now)
     return len(rows_out)
 
 
@@ -300,25 +304,7 @@ async def add_sightings(
     ]
     for chunk in _chunks(rows):
         await session.execute(insert(cast(Table, Sighting.__table__)), list(chunk))
-    await _audit(
+    await audit_bulk(
         session, viewer, "sighting.add", "Sighting", [(r["id"], r["kind"].value) for r in rows]
     )
     return len(rows)
-
-
-async def _audit(
-    session: AsyncSession,
-    viewer: Viewer,
-    action: str,
-    target_type: str,
-    targets: Sequence[tuple[uuid.UUID, str]],
-) -> None:
-    details = {kind: {"kind": kind, "bulk": True} for _, kind in targets}
-    await audit_service.record_many(
-        session,
-        viewer=viewer,
-        action=action,
-        target_type=target_type,
-        # One details object per kind: it is serialised once, not once per event.
-        targets=[(target, details[kind]) for target, kind in targets],
-    )

@@ -17,11 +17,11 @@ from typing import Any, cast
 from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alliance.audit import service as audit_service
 from alliance.copy_rows import one_of
 from alliance.db import utcnow
 from alliance.errors import AllianceError, NotFound
 from alliance.indicators import rules
+from alliance.indicators.bulk_audit import audit_bulk
 from alliance.indicators.item_results import ItemResult
 from alliance.indicators.models import Indicator
 from alliance.indicators.vocabulary import IndicatorStatus, RetractStatus
@@ -60,14 +60,7 @@ async def retract_many(
             .where(one_of(session, table.c.id, list(chosen)))
             .values(status=IndicatorStatus.RETRACTED, retracted_at=now, updated_at=now)
         )
-        details = {kind: {"kind": kind, "bulk": True} for kind in set(chosen.values())}
-        await audit_service.record_many(
-            session,
-            viewer=viewer,
-            action="indicator.retract",
-            target_type="Indicator",
-            targets=[(record, details[kind]) for record, kind in chosen.items()],
-        )
+        await audit_bulk(session, viewer, "indicator.retract", "Indicator", chosen.items())
     return results
 
 

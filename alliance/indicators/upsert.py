@@ -24,13 +24,12 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alliance.audit import service as audit_service
-from alliance.copy_rows import copy_new_rows, copy_rows, one_of
+from alliance.copy_rows import copy_rows, one_of
 from alliance.errors import AllianceError, Conflict
 from alliance.indicators import rules
-from alliance.indicators.bulk import store_rows
+from alliance.indicators.bulk import insert_new_rows, store_rows
+from alliance.indicators.bulk_audit import audit_bulk
 from alliance.indicators.bulk_rows import (
-    INDICATOR_COLUMNS,
     BatchRows,
     BatchRules,
     add_draft,
@@ -223,14 +222,7 @@ async def _write(session: AsyncSession, viewer: Viewer, writes: _Writes) -> None
     table = cast(Table, Indicator.__table__)
     new = writes.new
     if new.indicators:
-        inserted = await copy_new_rows(
-            session,
-            table,
-            INDICATOR_COLUMNS,
-            new.indicators,
-            conflict=("owner_member_id", "external_id"),
-            returning="id",
-        )
+        inserted = await insert_new_rows(session, new)
         if len(inserted) < len(new.indicators):
             # A concurrent call of the owner stored one of these external ids first: the
             # whole call rolls back, and its retry finds that record.
@@ -239,7 +231,8 @@ async def _write(session: AsyncSession, viewer: Viewer, writes: _Writes) -> None
                 field="items",
             )
         await store_rows(session, new)
-        await _audit(session, viewer, "indicator.create", zip(new.ids(), new.kinds, strict=True))
+        created = zip(new.ids(), new.kinds, strict=True)
+        await audit_bulk(session, viewer, "indicator.create", "Indicator", created)
     await _update_columns(session, table, writes.updates)
     if writes.brands:
         column = indicator_brands.c.indicator_id
@@ -249,7 +242,7 @@ async def _write(session: AsyncSession, viewer: Viewer, writes: _Writes) -> None
         pairs = [(record, brand) for record, chosen in writes.brands.items() for brand in chosen]
         await copy_rows(session, indicator_brands, ("indicator_id", "brand_id"), pairs)
     await write_audiences(session, Indicator, writes.audiences)
-    await _audit(session, viewer, "indicator.update", writes.updated.items())
+    await audit_bulk(session, viewer, "indicator.update", "Indicator", writes.updated.items())
 
 
 async def _update_columns(
@@ -269,17 +262,3 @@ async def _update_columns(
             .values({name: bindparam(name) for name in names})
         )
         await session.execute(statement, rows, execution_options={"synchronize_session": False})
-
-
-async def _audit(session: AsyncSession, viewer: Viewer, action: str, targets: Any) -> None:
-    pairs = [(record, kind) for record, kind in targets]
-    if not pairs:
-        return
-    details = {kind: {"kind": kind, "bulk": True} for _, kind in pairs}
-    await audit_service.record_many(
-        session,
-        viewer=viewer,
-        action=action,
-        target_type="Indicator",
-        targets=[(record, details[kind]) for record, kind in pairs],
-    )

@@ -63,40 +63,22 @@ async def test_changed_fields_update_the_record(world: World, api: Api, intel: I
     mine = await brand(world, member)
     token = world.token(await world.client(member, [Scope.SYNC]))
     await upsert(api, token, [email_item("a@fake-shop.com", externalId="a", confidence=40)])
-
-    changed = await upsert(
-        api,
-        token,
-        [
-            email_item(
-                "a@fake-shop.com",
-                externalId="a",
-                confidence=90,
-                brandIds=[to_global_id("Brand", mine)],
-                audience="region:EU=FULL",
-            )
-        ],
+    item = email_item(
+        "a@fake-shop.com",
+        externalId="a",
+        confidence=90,
+        brandIds=[to_global_id("Brand", mine)],
+        audience="region:EU=FULL",
     )
 
+    changed = await upsert(api, token, [item])
+    again = await upsert(api, token, [item])
+
     assert statuses(changed) == ["UPDATED"]
+    assert statuses(again) == ["UNCHANGED"]
     (record,) = await stored(world)
     assert record.confidence == 90
     assert record.requested_audience == "region:EU=FULL"
-    # and the same again is unchanged
-    again = await upsert(
-        api,
-        token,
-        [
-            email_item(
-                "a@fake-shop.com",
-                externalId="a",
-                confidence=90,
-                brandIds=[to_global_id("Brand", mine)],
-                audience="region:EU=FULL",
-            )
-        ],
-    )
-    assert statuses(again) == ["UNCHANGED"]
 
 
 async def test_a_mixed_batch_writes_the_valid_items_and_names_each_bad_field(

@@ -16,7 +16,7 @@ from schema.capabilities import mutation_field, requires
 from schema.context import Info
 from schema.enums import EvidenceLevel, Purpose, Tlp
 from schema.errors import MutationError
-from schema.ids import require_id
+from schema.ids import require_ids
 from schema.indicators.inputs import IndicatorValueInput
 from schema.indicators.item_results import item_fields
 from schema.mutations import run_mutation
@@ -59,7 +59,7 @@ class IndicatorUpsertItemInput:
     def to_domain(self) -> UpsertItem:
         brands = None
         if self.brand_ids is not None:
-            brands = tuple(require_id(b, "Brand", field="brandIds") for b in self.brand_ids)
+            brands = require_ids(self.brand_ids, "Brand", field="brandIds")
         return UpsertItem(
             kind=self.value.kind,
             value=self.value.to_domain(),
