@@ -89,20 +89,18 @@ async def test_a_mixed_batch_writes_the_valid_items_and_names_each_bad_field(
     theirs = to_global_id("Brand", await brand(world, other))
     token = world.token(await world.user(member))
 
-    # when a batch mixes valid and invalid items
-    payload = await upsert(
-        api,
-        token,
-        [
-            email_item("ok-1@fake-shop.com", externalId="ok-1"),
-            email_item("not an email", externalId="bad-value"),
-            email_item("ok-2@fake-shop.com", externalId="ok-2"),
-            email_item("b@fake-shop.com", externalId="bad-brand", brandIds=[theirs]),
-            email_item("c@fake-shop.com", externalId="bad-confidence", confidence=101),
-            email_item("d@fake-shop.com", externalId="ok-1"),  # repeats item 0's key
-            email_item("e@fake-shop.com", audience="region:XX=FULL"),
-        ],
-    )
+    # when a batch mixes valid and invalid items, and is sent again
+    items = [
+        email_item("ok-1@fake-shop.com", externalId="ok-1"),
+        email_item("not an email", externalId="bad-value"),
+        email_item("ok-2@fake-shop.com", externalId="ok-2"),
+        email_item("b@fake-shop.com", externalId="bad-brand", brandIds=[theirs]),
+        email_item("c@fake-shop.com", externalId="bad-confidence", confidence=101),
+        email_item("d@fake-shop.com", externalId="ok-1"),  # repeats item 0's key
+        email_item("e@fake-shop.com", audience="region:XX=FULL"),
+    ]
+    payload = await upsert(api, token, items)
+    retried = await upsert(api, token, items)
 
     # then the valid ones land and each rejection names its item and field
     assert statuses(payload) == [
@@ -118,6 +116,11 @@ async def test_a_mixed_batch_writes_the_valid_items_and_names_each_bad_field(
     }
     assert all(r["id"] is None for r in payload["results"] if r["status"] == "REJECTED")
     assert sorted(r.external_id or "" for r in await stored(world)) == ["ok-1", "ok-2"]
+    # and the retry finds what the first call created, and refuses the rest alike
+    assert statuses(retried) == [
+        "UNCHANGED", "REJECTED", "UNCHANGED", "REJECTED", "REJECTED", "REJECTED", "REJECTED"
+    ]  # fmt: skip
+    assert [r["id"] for r in retried["results"]] == [r["id"] for r in payload["results"]]
 
 
 async def test_another_members_external_id_or_value_is_never_theirs_to_overwrite(
