@@ -12,24 +12,15 @@ else the caller wrote.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from sqlalchemy import (
-    String,
     Table,
-    Uuid,
-    any_,
-    bindparam,
-    func,
     insert,
-    literal_column,
-    select,
 )
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import CursorResult, Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -180,16 +171,3 @@ async def _insert_chunks(
         if result.returns_rows:
             returned += result.scalars().all()
     return returned
-
-
-def one_of(session: AsyncSession, column: Any, values: Sequence[str | uuid.UUID]) -> Any:
-    """`column IN values` as one statement with one bound parameter, however many values
-    (an array on PostgreSQL, a JSON list on SQLite): no chunks, no statement per size."""
-    uuids = bool(values) and isinstance(values[0], uuid.UUID)
-    if session.get_bind().dialect.name == "postgresql":
-        element: Any = Uuid() if uuids else String()
-        return column == any_(bindparam(None, list(values), type_=ARRAY(element)))
-    # SQLite stores a UUID as 32 hex digits (SQLAlchemy's `Uuid` without a native type).
-    texts = [value.hex if isinstance(value, uuid.UUID) else value for value in values]
-    listed = func.json_each(bindparam(None, json.dumps(texts)))
-    return column.in_(select(literal_column("value")).select_from(listed))

@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alliance.copy_rows import copy_new_rows, copy_rows, one_of
+from alliance.copy_rows import copy_new_rows, copy_rows
 from alliance.db import utcnow
 from alliance.errors import InvalidInput, NotFound
 from alliance.indicators.bulk_audit import audit_bulk
@@ -48,6 +48,7 @@ from alliance.indicators.vocabulary import LinkType, RetractStatus, SightingKind
 from sharing import Viewer
 from sharing.policy import ViewerFacts
 from sharing.predicate import visible_to
+from sharing.sql_lists import one_of
 from sharing.storage import EXCLUDE_COLUMNS, GRANT_COLUMNS, audience_rows, tables_of
 
 __all__ = [
@@ -131,7 +132,7 @@ async def _existing(
     if not external_ids:
         return {}
     table = cast(Table, Indicator.__table__)
-    matches = one_of(session, table.c.external_id, external_ids)
+    matches = one_of(table.c.external_id, external_ids)
     rows = await session.execute(
         select(table.c.external_id, table.c.id).where(table.c.owner_member_id == owner, matches)
     )

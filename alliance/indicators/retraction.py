@@ -17,7 +17,6 @@ from typing import Any, cast
 from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alliance.copy_rows import one_of
 from alliance.db import utcnow
 from alliance.errors import AllianceError, NotFound
 from alliance.indicators import rules
@@ -26,6 +25,7 @@ from alliance.indicators.item_results import ItemResult
 from alliance.indicators.models import Indicator
 from alliance.indicators.vocabulary import IndicatorStatus, RetractStatus
 from sharing import Viewer
+from sharing.sql_lists import one_of
 
 # An item: a record id, an external id, or the error its input already is (a malformed
 # global id, say), answered as that item's rejection.
@@ -57,7 +57,7 @@ async def retract_many(
         table = cast(Table, Indicator.__table__)
         await session.execute(
             update(table)
-            .where(one_of(session, table.c.id, list(chosen)))
+            .where(one_of(table.c.id, list(chosen)))
             .values(status=IndicatorStatus.RETRACTED, retracted_at=now, updated_at=now)
         )
         await audit_bulk(session, viewer, "indicator.retract", "Indicator", chosen.items())
@@ -116,7 +116,7 @@ async def _own_records(
             .where(
                 table.c.owner_member_id == owner,
                 table.c.purged_at.is_(None),
-                one_of(session, column, wanted),
+                one_of(column, wanted),
             )
             .with_for_update()
         )

@@ -24,7 +24,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alliance.copy_rows import copy_rows, one_of
+from alliance.copy_rows import copy_rows
 from alliance.errors import AllianceError, Conflict
 from alliance.indicators import rules
 from alliance.indicators.bulk import insert_new_rows, store_rows
@@ -36,11 +36,13 @@ from alliance.indicators.bulk_rows import (
     random_uuids,
 )
 from alliance.indicators.item_results import ItemResult
+from alliance.indicators.kinds import IndicatorKind
 from alliance.indicators.models import Indicator, indicator_brands
 from alliance.indicators.upsert_items import Keyed, UpsertItem, key_of, update_plan
 from alliance.indicators.vocabulary import IndicatorStatus, UpsertStatus
 from sharing import Viewer
 from sharing.audience import Audience
+from sharing.sql_lists import one_of
 from sharing.storage import write_audiences
 
 __all__ = ["UpsertItem", "upsert_indicators"]
@@ -176,9 +178,7 @@ async def _existing(
     if externals:
         rows = await session.execute(
             select(*columns)
-            .where(
-                table.c.owner_member_id == owner, one_of(session, table.c.external_id, externals)
-            )
+            .where(table.c.owner_member_id == owner, one_of(table.c.external_id, externals))
             .with_for_update()
         )
         for row in rows.mappings():
@@ -190,8 +190,8 @@ async def _existing(
             .where(
                 table.c.owner_member_id == owner,
                 table.c.purged_at.is_(None),
-                one_of(session, table.c.kind, sorted({key[1] for key in by_value})),
-                one_of(session, table.c.match_key, sorted({key[2] for key in by_value})),
+                one_of(table.c.kind, sorted({IndicatorKind(key[1]) for key in by_value})),
+                one_of(table.c.match_key, sorted({key[2] for key in by_value})),
             )
             .order_by(table.c.status != IndicatorStatus.ACTIVE, table.c.created_at, table.c.id)
             .with_for_update()
@@ -210,7 +210,7 @@ async def _brands_of(
         return {}
     column = indicator_brands.c.indicator_id
     rows = await session.execute(
-        select(column, indicator_brands.c.brand_id).where(one_of(session, column, ids))
+        select(column, indicator_brands.c.brand_id).where(one_of(column, ids))
     )
     brands: dict[uuid.UUID, set[uuid.UUID]] = {}
     for record, brand in rows:
@@ -236,9 +236,7 @@ async def _write(session: AsyncSession, viewer: Viewer, writes: _Writes) -> None
     await _update_columns(session, table, writes.updates)
     if writes.brands:
         column = indicator_brands.c.indicator_id
-        await session.execute(
-            delete(indicator_brands).where(one_of(session, column, list(writes.brands)))
-        )
+        await session.execute(delete(indicator_brands).where(one_of(column, list(writes.brands))))
         pairs = [(record, brand) for record, chosen in writes.brands.items() for brand in chosen]
         await copy_rows(session, indicator_brands, ("indicator_id", "brand_id"), pairs)
     await write_audiences(session, Indicator, writes.audiences)
