@@ -16,10 +16,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import (
-    Table,
-    insert,
-)
+from sqlalchemy import Table, insert
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import CursorResult, Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
