@@ -19,7 +19,9 @@ from alliance.indicators.vocabulary import (
     IndicatorStatus,
     LinkType,
     Purpose,
+    RetractStatus,
     SightingKind,
+    UpsertStatus,
 )
 from alliance.members.models import DataDisposition
 from alliance.users.models import UserStatus
@@ -50,6 +52,8 @@ _ENUMS: tuple[type[enum.Enum], ...] = (
 for _enum in _ENUMS:
     strawberry.enum(_enum)
 strawberry.enum(LinkType, name="LinkKind")
+strawberry.enum(UpsertStatus, name="IndicatorUpsertStatus")
+strawberry.enum(RetractStatus, name="IndicatorRetractStatus")
 
 __all__ = [
     "CeilingMode",
@@ -66,9 +70,11 @@ __all__ = [
     "PrincipalKind",
     "Purpose",
     "RecordType",
+    "RetractStatus",
     "Role",
     "Scope",
     "SightingKind",
     "Tlp",
+    "UpsertStatus",
     "UserStatus",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from strawberry.relay import GlobalID
 
@@ -22,9 +23,14 @@ def parse_global_id(value: str) -> tuple[str, uuid.UUID] | None:
         return None
 
 
-def require_id(value: str, type_name: str, *, field: str = "id") -> uuid.UUID:
+def require_id(value: str, type_name: str, *, field: str | None = "id") -> uuid.UUID:
     """The uuid inside a global id of `type_name`, or `NotFound` naming `field`."""
     parsed = parse_global_id(value)
     if parsed is None or parsed[0] != type_name:
         raise NotFound(type_name.lower(), field=field)
     return parsed[1]
+
+
+def require_ids(values: Iterable[str], type_name: str, *, field: str) -> tuple[uuid.UUID, ...]:
+    """The uuids inside global ids of `type_name`; `NotFound` naming `field` for any other."""
+    return tuple(require_id(value, type_name, field=field) for value in values)
