@@ -6,8 +6,8 @@ multiplies the cost of one item by its size, which is the field's `first`, else 
 of items its list arguments hold (`nodes(ids:)`, `match(values:)`; a group of values in
 `match(groups:)` counts as its values), else the `first` of the connection
 it belongs to (`edges`), else a bound the service keeps, else 10; each mutation field adds
-10. Fragments on several types all count. Introspection fields are free. Every request
-costs at least 1.
+10; the sync fields (SYNC_FIELDS) cost 1 per 100 objects. Fragments on several types all
+count. Introspection fields are free. Every request costs at least 1.
 """
 
 from __future__ import annotations
@@ -50,6 +50,11 @@ LIST_BOUNDS: Mapping[tuple[str, str], int] = {
     ("InfringerNetwork", "links"): MAX_NODES,
     ("Indicator", "sightings"): sightings.MAX_PER_INDICATOR,
 }
+# The fields member systems sync through, whose items cost 1 point per SYNC_ITEMS of them
+# (as GitHub's rate limit counts 1 per 100 nodes): at 1 per item, a principal's budget
+# refilling 1,000 points a second held a member system to 1,000 records a second.
+SYNC_FIELDS = frozenset({("Mutation", "indicatorsUpsert"), ("Mutation", "indicatorsRetract")})
+SYNC_ITEMS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +65,18 @@ class Operation:
     definition: OperationDefinitionNode
     fragments: Mapping[str, FragmentDefinitionNode]
     variables: VariableValues
+
+    @property
+    def sync_keys(self) -> frozenset[str]:
+        """The response keys (aliases) of the root fields in SYNC_FIELDS."""
+        root = self.schema.get_root_type(self.definition.operation)
+        if root is None:
+            return frozenset()
+        return frozenset(
+            (s.alias or s.name).value
+            for s in self.definition.selection_set.selections
+            if isinstance(s, FieldNode) and (root.name, s.name.value) in SYNC_FIELDS
+        )
 
     @property
     def mutation_fields(self) -> int:
@@ -132,6 +149,12 @@ def _field_cost(
     if is_leaf_type(named):
         return 0
     arguments = _arguments(definition, node, operation.variables)
+    if (parent.name, node.name.value) in SYNC_FIELDS:
+        # Its lists are as long as the items submitted (`input: {items: [...]}`).
+        items = _items(list(arguments.values()))
+        return _per_sync_items(
+            OBJECT + _selections_cost(operation, node.selection_set, named, items)
+        )
     first = arguments.get("first")
     if not is_list_type(get_nullable_type(definition.type)):
         # A connection: its `edges` are as many as its `first` asks for.
@@ -139,6 +162,10 @@ def _field_cost(
         return OBJECT + _selections_cost(operation, node.selection_set, named, inner_page)
     size = _list_size(arguments, page, (parent.name, node.name.value))
     return size * (OBJECT + _selections_cost(operation, node.selection_set, named, None))
+
+
+def _per_sync_items(cost: int) -> int:
+    return -(-cost // SYNC_ITEMS)  # rounded up: any answer costs at least 1
 
 
 def _arguments(
@@ -174,9 +201,18 @@ def _items(items: list[Any]) -> int:
     return total
 
 
-def actual_cost(data: object, *, mutation_fields: int) -> int:
-    """What a request cost, from what it returned: 1 per object, 10 per mutation."""
-    returned = _objects(data) - 1 if isinstance(data, dict) else 0  # the root is free
+def actual_cost(
+    data: object, *, mutation_fields: int, sync_keys: frozenset[str] = frozenset()
+) -> int:
+    """What a request cost, from what it returned: 1 per object (1 per SYNC_ITEMS in the
+    answers of `sync_keys`, root fields of SYNC_FIELDS), 10 per mutation."""
+    returned = 0
+    if isinstance(data, dict):  # the root is free
+        for key, value in data.items():
+            if key.startswith("__"):  # introspection is free, as in `requested_cost`
+                continue
+            objects = _objects(value)
+            returned += _per_sync_items(objects) if key in sync_keys else objects
     return max(MINIMUM, returned + MUTATION * mutation_fields)
 
 

@@ -12,9 +12,11 @@ from typing import Any
 import pytest
 
 from alliance.config import Settings
+from sharing import Scope
 from tests.fixtures.graphql import Api
 from tests.fixtures.indicators import Intel
 from tests.fixtures.world import World
+from tests.schema.bulk import UPSERT, email_item, statuses
 
 NESTED = """edges { node { id value owner { label } brands { name } sightings { kind at }
   links { kind source { id } target { id } } corroboration { members sightings { kind count } }
@@ -179,3 +181,20 @@ async def test_a_piled_up_list_of_sightings_costs_no_more_than_its_bound(
     assert len(edge["node"]["sightings"]) == 5
     ats = [s["at"] for s in edge["node"]["sightings"]]
     assert ats == sorted(ats, reverse=True)
+
+
+async def test_a_bulk_upsert_costs_one_point_per_hundred_items(api: Api, world: World) -> None:
+    # A member system syncs at the rate the budget allows: at 1 point per item, a
+    # budget refilling 1,000 points a second held it to 1,000 records a second.
+    member = await world.member()
+    token = world.token(await world.client(member, [Scope.SYNC]))
+    items = [email_item(f"seller{n}@example.com", externalId=f"x-{n}") for n in range(450)]
+
+    response = await api.post(UPSERT, {"input": {"items": items}}, token=token)
+
+    body = response.json()
+    assert statuses(body["data"]["indicatorsUpsert"]) == ["CREATED"] * 450
+    # requested: 1 payload + up to 450 results + up to 450 errors, 1 point per 100
+    # objects (rounded up), and 10 for the mutation; actual: 1 payload + 450 results
+    assert cost(body)["requestedQueryCost"] == 10 + 10
+    assert cost(body)["actualQueryCost"] == 5 + 10
