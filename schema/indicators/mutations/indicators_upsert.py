@@ -19,6 +19,7 @@ from schema.errors import MutationError
 from schema.ids import require_ids
 from schema.indicators.inputs import IndicatorValueInput
 from schema.indicators.item_results import item_fields
+from schema.input_objects import one_pass
 from schema.mutations import run_mutation
 from sharing import Scope
 
@@ -28,6 +29,7 @@ class IndicatorsUpsertError(MutationError):
     pass
 
 
+@one_pass
 @strawberry.input(
     description="One indicator of yours. A field left null takes its default when the "
     "indicator is created and keeps its value when it exists; value, tlp, firstSeen and "
