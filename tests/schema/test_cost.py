@@ -89,6 +89,31 @@ async def test_the_page_size_comes_from_the_variables(api: Api, world: World) ->
     assert cost(large.json())["requestedQueryCost"] == 1 + 100 * 3
 
 
+async def test_the_page_size_of_a_variable_left_out_is_the_operations_default(
+    api: Api, world: World
+) -> None:
+    # The cost reads the variables as sent: one left out takes the operation's default,
+    # not the field's (50), nor nothing.
+    token = world.token(await world.user(await world.member()))
+    query = PAGE_OF_N.replace("$n: Int!", "$n: Int = 100")
+
+    body = (await api.post(query, {}, token=token)).json()
+
+    assert cost(body)["requestedQueryCost"] == 1 + 100 * 3
+
+
+async def test_a_page_size_sent_as_an_integral_float_counts_as_that_integer(
+    api: Api, world: World
+) -> None:
+    # GraphQL's Int takes 100.0 as 100: the cost must count the page it will be.
+    token = world.token(await world.user(await world.member()))
+
+    body = (await api.post(PAGE_OF_N, {"n": 100.0}, token=token)).json()
+
+    assert "errors" not in body, body
+    assert cost(body)["requestedQueryCost"] == 1 + 100 * 3
+
+
 async def test_mutations_cost_too_and_report_it(api: Api, world: World) -> None:
     token = world.token(await world.user(await world.member()))
     query = """mutation { sightingAdd(input: {indicatorId: "nope", kind: SEEN}) {
