@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import uuid
 from typing import Any
 
@@ -92,8 +93,10 @@ def draft_fields(
     return normalized, fields
 
 
+@functools.lru_cache(maxsize=1024)
 def parse_requested_audience(text: str | None) -> Audience | None:
-    """The audience a write asks for, in text form; None means "my policy's default"."""
+    """The audience a write asks for, in text form; None means "my policy's default".
+    Cached (an Audience is immutable): the items of a bulk call repeat a few audiences."""
     if text is None:
         return None
     try:
