@@ -19,6 +19,7 @@ from alliance.indicators.vocabulary import (
     IndicatorStatus,
     LinkType,
     Purpose,
+    RemoveReason,
     SightingKind,
 )
 from alliance.members.models import DataDisposition
@@ -41,6 +42,7 @@ _ENUMS: tuple[type[enum.Enum], ...] = (
     IndicatorOrder,
     IndicatorStatus,
     Purpose,
+    RemoveReason,
     SightingKind,
     Tlp,
     CeilingMode,
@@ -66,6 +68,7 @@ __all__ = [
     "PrincipalKind",
     "Purpose",
     "RecordType",
+    "RemoveReason",
     "Role",
     "Scope",
     "SightingKind",

@@ -12,11 +12,20 @@ of it (status, purge), so "could this viewer see the record in this state" is a 
 the row alone (sharing.predicate.logged_visible_to). `at` is when the state was written;
 `deleted` marks a row gone.
 
-On PostgreSQL each row also carries the writing transaction's id (`xid`, xid8): a sequence
-value is taken at insert, not at commit, so the feed reads only rows of transactions older
-than its snapshot's xmin, ordered by (xid, seq) (DESIGN §4.2). That column and its index
-are made by the migration only (SQLite has no such thing); alembic's comparison skips them
-(`is_managed_here`). SQLite has one writer at a time: its `seq` is commit-ordered.
+Each row also carries the writing transaction's id: on PostgreSQL `xid` (xid8,
+`pg_current_xact_id()`), on SQLite `txn` (a random id per transaction, from the
+`alliance_transaction()` function alliance/db.py gives every connection). A sequence value
+is taken at insert, not at commit, so on PostgreSQL the feed reads only rows of
+transactions older than its snapshot's xmin, ordered by (xid, seq) (DESIGN §4.2); SQLite
+has one writer at a time, so its `seq` is commit-ordered. These columns and their index are
+made by the migration only (one per engine); alembic's comparison skips them
+(`is_managed_here`).
+
+One row per record and transaction: an update or delete first drops the rows its own
+transaction logged earlier for the same records. A transaction passes through states
+nobody else ever sees (grants written before excludes: wider than before and after), and
+the feed must not count such a state as one a viewer could have seen: that would send
+REMOVE for a record the viewer never could see (DESIGN §4.3).
 """
 
 from __future__ import annotations
@@ -38,7 +47,8 @@ from alliance.indicators.vocabulary import IndicatorStatus
 from sharing.audience_keys import KeyList
 
 TABLE = "indicator_changes"
-XID_COLUMN = "xid"
+XID_COLUMN = "xid"  # PostgreSQL
+TXN_COLUMN = "txn"  # SQLite
 XID_INDEX = "ix_indicator_changes_xid_seq"
 
 indicator_changes = Table(
@@ -114,7 +124,7 @@ def is_managed_here(name: str | None, kind: str, parents: dict[str, str | None])
     """Whether a column or index is made by the migration only (PostgreSQL's `xid`),
     for alembic's comparison to leave alone."""
     if kind == "column":
-        return name == XID_COLUMN and parents.get("table_name") == TABLE
+        return name in {XID_COLUMN, TXN_COLUMN} and parents.get("table_name") == TABLE
     return kind == "index" and name == XID_INDEX
 
 
@@ -125,13 +135,20 @@ def _values(row: str, deleted: str) -> str:
 def _postgresql() -> list[str]:
     changed = " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in WATCHED)
     insert = f"INSERT INTO {TABLE} ({_INSERT_COLUMNS})"
+    earlier = (
+        f"DELETE FROM {TABLE} c USING ({{rows}}) r "  # noqa: S608 - names of our own, no input
+        f"WHERE c.record_id = r.id AND c.xid = pg_current_xact_id()"
+    )
+    updated = f"SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {changed}"  # noqa: S608
     function = f"""CREATE OR REPLACE FUNCTION {TABLE}_log() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
     {insert} SELECT {_values("n", "false")}, now() FROM new_rows n ORDER BY n.id;
   ELSIF TG_OP = 'DELETE' THEN
+    {earlier.format(rows="SELECT DISTINCT id FROM old_rows")};
     {insert} SELECT {_values("o", "true")}, now() FROM old_rows o ORDER BY o.id;
   ELSE
+    {earlier.format(rows=updated)};
     {insert} SELECT {_values("n", "false")}, now()
       FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {changed} ORDER BY n.id;
   END IF;
@@ -151,14 +168,18 @@ END $$"""  # noqa: S608 - names of our own, no input
 
 def _sqlite() -> list[str]:
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in WATCHED)
-    insert = f"INSERT INTO {TABLE} ({_INSERT_COLUMNS}) VALUES"
+    insert = f"INSERT INTO {TABLE} ({_INSERT_COLUMNS}, {TXN_COLUMN}) VALUES"
+    txn = "alliance_transaction()"
+    earlier = f"DELETE FROM {TABLE} WHERE record_id = {{row}}.id AND {TXN_COLUMN} = {txn};"  # noqa: S608
     return [
         f"CREATE TRIGGER indicators_log_insert AFTER INSERT ON indicators FOR EACH ROW "
-        f"BEGIN {insert} ({_values('NEW', '0')}, {_SQLITE_NOW}); END",
+        f"BEGIN {insert} ({_values('NEW', '0')}, {_SQLITE_NOW}, {txn}); END",
         f"CREATE TRIGGER indicators_log_update AFTER UPDATE ON indicators FOR EACH ROW "
-        f"WHEN {changed} BEGIN {insert} ({_values('NEW', '0')}, {_SQLITE_NOW}); END",
+        f"WHEN {changed} BEGIN {earlier.format(row='NEW')} "
+        f"{insert} ({_values('NEW', '0')}, {_SQLITE_NOW}, {txn}); END",
         f"CREATE TRIGGER indicators_log_delete AFTER DELETE ON indicators FOR EACH ROW "
-        f"BEGIN {insert} ({_values('OLD', '1')}, {_SQLITE_NOW}); END",
+        f"BEGIN {earlier.format(row='OLD')} "
+        f"{insert} ({_values('OLD', '1')}, {_SQLITE_NOW}, {txn}); END",
     ]
 
 

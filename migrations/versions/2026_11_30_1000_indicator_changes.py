@@ -17,6 +17,7 @@ from alembic import op
 
 from alliance.indicators.change_log import (
     TABLE,
+    TXN_COLUMN,
     XID_INDEX,
     drop_log_triggers,
     log_backfill,
@@ -66,6 +67,8 @@ def upgrade() -> None:
     if dialect == "postgresql":
         op.execute(f"ALTER TABLE {TABLE} ADD COLUMN xid xid8 NOT NULL DEFAULT pg_current_xact_id()")
         op.execute(f"CREATE INDEX {XID_INDEX} ON {TABLE} (xid, seq)")
+    else:
+        op.execute(f"ALTER TABLE {TABLE} ADD COLUMN {TXN_COLUMN} VARCHAR(32)")
     op.execute(log_backfill(dialect))
     for statement in log_triggers(dialect):
         op.execute(statement)

@@ -60,3 +60,29 @@ async def test_inserts_visible_updates_and_deletes_are_logged(
     assert len(after_update) == len(logged) + 1
     assert final[-1][0] == record.id
     assert final[-1][3] is True
+
+
+async def test_a_transaction_leaves_one_row_per_record_its_last_state(
+    db: Database, world: World, intel: Intel
+) -> None:
+    # given a record, and a transaction that passes it through two states, then touches
+    # it again in a column nobody sees
+    owner = await world.member(region="EU")
+    record = await intel.indicator(owner, "alliance=FULL")
+    before = await _log(db)
+    async with db.transaction() as session:
+        for confidence in (10, 20):
+            await session.execute(
+                update(Indicator).where(Indicator.id == record.id).values(confidence=confidence)
+            )
+        await session.execute(
+            update(Indicator).where(Indicator.id == record.id).values(policy_version=3)
+        )
+
+    # then the log holds one more row for it: the state the transaction committed
+    after = await _log(db)
+    assert after[: len(before)] == before
+    assert len(after) == len(before) + 1
+    async with db.session() as session:
+        confidence = await session.scalar(select(Indicator.confidence))
+    assert confidence == 20
