@@ -148,7 +148,7 @@ async def _settled_rows(
 ) -> tuple[list[Row[Any]], bool]:
     """Log rows after `cursor` that no open transaction can still add to, in order, and
     whether rows of transactions still open wait behind them (PostgreSQL)."""
-    if session.bind.dialect.name != "postgresql":
+    if session.get_bind().dialect.name != "postgresql":
         statement = (
             select(log.c.seq, literal_column("0").label("xid"), log.c.record_id)
             .where(log.c.seq > cursor.seq)
@@ -252,7 +252,7 @@ async def _reasons(
     return {row.record_id: _reason(row, now) for row in latest}
 
 
-def _reason(state: Row[Any], now: dt.datetime) -> RemoveReason:
+def _reason(state: Any, now: dt.datetime) -> RemoveReason:
     if state.deleted or state.purged_at is not None:
         return RemoveReason.DELETED
     if state.status == IndicatorStatus.RETRACTED:

@@ -12,7 +12,7 @@ CHANGES = """query Changes($after: String, $first: Int) {
     cursor hasMore pending
     events {
       __typename
-      ... on UpsertEvent { record { id status value } }
+      ... on UpsertEvent { record { id status value confidence } }
       ... on RemoveEvent { id reason }
       ... on ResyncEvent { cursor }
     } } }"""
@@ -40,17 +40,22 @@ class Replica:
         bench): `pending` says so, and the loop asks again."""
         seen: list[dict[str, Any]] = []
         for _ in range(PATIENCE):
-            data = await self.api.query(
-                CHANGES, {"after": self.cursor, "first": self.first}, token=self.token
-            )
-            page = data["changes"]
-            for event in page["events"]:
-                self._apply(event)
+            page = await self.page()
             seen += page["events"]
-            self.cursor = page["cursor"]
             if not page["hasMore"] and not page["pending"]:
                 return seen
         raise AssertionError(f"the feed was still pending after {PATIENCE} pulls")
+
+    async def page(self) -> dict[str, Any]:
+        """One page, applied; the page as the API gave it."""
+        data = await self.api.query(
+            CHANGES, {"after": self.cursor, "first": self.first}, token=self.token
+        )
+        page: dict[str, Any] = data["changes"]
+        for event in page["events"]:
+            self._apply(event)
+        self.cursor = page["cursor"]
+        return page
 
     def _apply(self, event: dict[str, Any]) -> None:
         kind = event["__typename"]
