@@ -4,7 +4,7 @@ Triggers on `indicators` append one row to `indicator_changes` per record insert
 deleted, or updated in a column a viewer can see or that decides who sees it
 (`WATCHED`). Every writer is covered without knowing of the feed: the services, bulk
 paths, the retention job, offboarding, policy re-application, audience-key triggers and
-purges (docs/sync.md).
+purges (docs/api.md).
 
 A row holds the record's visibility-relevant state *after* the change: the columns the
 read predicate tests (owner, audience keys, expiry) and those of the domain rule on top

@@ -2,7 +2,7 @@
 
 It reads the change log the database writes (alliance/indicators/change_log.py) by
 keyset from the cursor, takes up to `first` rows, collapses them per record, and for
-each record decides from the database as it is now (DESIGN §4, docs/sync.md):
+each record decides from the database as it is now (DESIGN §4, docs/api.md):
 
 - visible to the viewer now (`reads.by_ids`, through the viewer session) → UPSERT, the
   record as the viewer may see it now;
@@ -161,12 +161,13 @@ async def _settled_rows(
     statement = (
         select(
             log.c.seq,
-            literal_column("xid::text::bigint").label("xid"),
+            literal_column("indicator_changes.xid::text::bigint").label("xid"),
             log.c.record_id,
-            text("xid < pg_snapshot_xmin(pg_current_snapshot()) AS settled"),
+            text("indicator_changes.xid < pg_snapshot_xmin(pg_current_snapshot()) AS settled"),
         )
-        .where(text("(xid, seq) > (CAST(:cursor_xid AS xid8), :cursor_seq)"))
-        .order_by(literal_column("xid"), log.c.seq)
+        .where(text("(indicator_changes.xid, seq) > (CAST(:cursor_xid AS xid8), :cursor_seq)"))
+        # The table's column, not the output's bigint of the same name: the index's order.
+        .order_by(literal_column("indicator_changes.xid"), log.c.seq)
         .limit(limit)
     )
     found = await session.execute(statement, {"cursor_xid": cursor.xid, "cursor_seq": cursor.seq})

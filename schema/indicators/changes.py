@@ -104,6 +104,6 @@ changes = query_field(
         "What changed in your view of indicators since `after`, in one global order: "
         "UPSERT (the record as you may see it now), REMOVE (id and reason; only for "
         "records you could see before) and RESYNC. Apply every event in order and your "
-        "copy holds exactly the indicators you may list now (docs/sync.md)."
+        "copy holds exactly the indicators you may list now."
     ),
 )
