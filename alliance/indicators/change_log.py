@@ -21,6 +21,10 @@ has one writer at a time, so its `seq` is commit-ordered. These columns and thei
 made by the migration only (one per engine); alembic's comparison skips them
 (`is_managed_here`).
 
+What the API shows of a record's owner comes from `members` (name, region, "a former
+member" after offboarding): an update of those columns of a member logs every record it
+owns again (`OWNER_WATCHED`), so synced copies learn the new attribution.
+
 One row per record and transaction: an update or delete first drops the rows its own
 transaction logged earlier for the same records. A transaction passes through states
 nobody else ever sees (grants written before excludes: wider than before and after), and
@@ -116,6 +120,9 @@ UNWATCHED = (
     "retracted_at",
 )
 
+# The columns of `members` that the API shows on each record the member owns.
+OWNER_WATCHED = ("status", "legal_name", "region_code", "data_disposition")
+
 _INSERT_COLUMNS = "record_id, " + ", ".join(STATE) + ", deleted, at"
 _SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'"  # SQLAlchemy's stored form
 
@@ -154,8 +161,24 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$"""  # noqa: S608 - names of our own, no input
+    owners_changed = " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in OWNER_WATCHED)
+    owned = (
+        "SELECT i.* FROM indicators i JOIN new_rows n ON i.owner_member_id = n.id "  # noqa: S608
+        f"JOIN old_rows o ON o.id = n.id WHERE {owners_changed}"
+    )
+    owners = f"""CREATE OR REPLACE FUNCTION {TABLE}_owner_log() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  {earlier.format(rows=owned)};
+  {insert} SELECT {_values("i", "false")}, now() FROM ({owned}) i ORDER BY i.id;
+  RETURN NULL;
+END $$"""  # noqa: S608 - names of our own, no input
     return [
         function,
+        owners,
+        f"CREATE TRIGGER members_log_update AFTER UPDATE ON members "
+        f"REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_owner_log()",
         f"CREATE TRIGGER indicators_log_insert AFTER INSERT ON indicators "
         f"REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_log()",
         f"CREATE TRIGGER indicators_log_update AFTER UPDATE ON indicators "
@@ -171,7 +194,15 @@ def _sqlite() -> list[str]:
     insert = f"INSERT INTO {TABLE} ({_INSERT_COLUMNS}, {TXN_COLUMN}) VALUES"
     txn = "alliance_transaction()"
     earlier = f"DELETE FROM {TABLE} WHERE record_id = {{row}}.id AND {TXN_COLUMN} = {txn};"  # noqa: S608
+    owners_changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in OWNER_WATCHED)
+    owned = "SELECT id FROM indicators WHERE owner_member_id = NEW.id"
     return [
+        f"CREATE TRIGGER members_log_update AFTER UPDATE ON members FOR EACH ROW "  # noqa: S608
+        f"WHEN {owners_changed} BEGIN "
+        f"DELETE FROM {TABLE} WHERE {TXN_COLUMN} = {txn} AND record_id IN ({owned}); "
+        f"INSERT INTO {TABLE} ({_INSERT_COLUMNS}, {TXN_COLUMN}) "
+        f"SELECT {_values('i', '0')}, {_SQLITE_NOW}, {txn} FROM indicators i "
+        f"WHERE i.owner_member_id = NEW.id ORDER BY i.id; END",
         f"CREATE TRIGGER indicators_log_insert AFTER INSERT ON indicators FOR EACH ROW "
         f"BEGIN {insert} ({_values('NEW', '0')}, {_SQLITE_NOW}, {txn}); END",
         f"CREATE TRIGGER indicators_log_update AFTER UPDATE ON indicators FOR EACH ROW "
@@ -184,8 +215,9 @@ def _sqlite() -> list[str]:
 
 
 def log_triggers(dialect: str) -> list[str]:
-    """DDL of the triggers appending to the log, for `dialect` ("postgresql" or
-    "sqlite"): statement-level with transition tables on PostgreSQL, row-level on SQLite."""
+    """DDL of the triggers appending to the log (on `indicators`, and on `members` for
+    what is shown of owners), for `dialect` ("postgresql" or "sqlite"): statement-level
+    with transition tables on PostgreSQL, row-level on SQLite."""
     return _postgresql() if dialect == "postgresql" else _sqlite()
 
 
@@ -196,8 +228,13 @@ def drop_log_triggers(dialect: str) -> list[str]:
         f"DROP TRIGGER IF EXISTS indicators_log_{event}{on}"
         for event in ("insert", "update", "delete")
     ]
+    statements.append(
+        "DROP TRIGGER IF EXISTS members_log_update"
+        + (" ON members" if dialect == "postgresql" else "")
+    )
     if dialect == "postgresql":
         statements.append(f"DROP FUNCTION IF EXISTS {TABLE}_log()")
+        statements.append(f"DROP FUNCTION IF EXISTS {TABLE}_owner_log()")
     return statements
 
 

@@ -12,7 +12,7 @@ CHANGES = """query Changes($after: String, $first: Int) {
     cursor hasMore pending
     events {
       __typename
-      ... on UpsertEvent { record { id status value confidence } }
+      ... on UpsertEvent { record { id status value confidence owner { name label } } }
       ... on RemoveEvent { id reason }
       ... on ResyncEvent { cursor }
     } } }"""

@@ -24,8 +24,8 @@ from tests.schema.feed_replica import Replica
 SHARE = """mutation($id: ID!, $a: String) { indicatorShare(id: $id, audience: $a) {
   errors { code field } } }"""
 RETRACT = "mutation($id: ID!) { indicatorRetract(id: $id) { errors { code } } }"
-OFFBOARD = """mutation($id: ID!) {
-  memberOffboard(id: $id, dataDisposition: WITHDRAW) { errors { code } } }"""
+OFFBOARD = """mutation($id: ID!, $d: DataDisposition!) {
+  memberOffboard(id: $id, dataDisposition: $d) { errors { code } } }"""
 
 
 def gid(record: Indicator) -> str:
@@ -158,7 +158,8 @@ async def test_withdraw_offboarding_revokes_the_leavers_records(
     admin = world.token(await world.alliance_admin())
 
     # when the member is offboarded
-    done = await api.query(OFFBOARD, {"id": to_global_id("Member", leaver.id)}, token=admin)
+    leaving = {"id": to_global_id("Member", leaver.id), "d": "WITHDRAW"}
+    done = await api.query(OFFBOARD, leaving, token=admin)
     assert done["memberOffboard"]["errors"] == []
 
     # then the record leaves the copy
@@ -274,3 +275,26 @@ async def test_bad_cursors_and_sizes_are_typed_errors(api: Api, world: World) ->
         assert [(e["extensions"]["code"], e["extensions"]["field"]) for e in errors] == [
             ("VALIDATION", field)
         ]
+
+
+async def test_retain_offboarding_reattributes_synced_records(
+    api: Api, world: World, intel: Intel
+) -> None:
+    # given a viewer whose copy names the owner of a record
+    leaver = await world.member("Leaving Brand SA", region="CN")
+    viewer = await world.member(region="EU")
+    record = await intel.indicator(leaver, "alliance=FULL")
+    replica = await _replica(api, world, viewer)
+    await replica.pull()
+    assert replica.records[gid(record)]["owner"]["name"] == "Leaving Brand SA"
+
+    # when the owner leaves with RETAIN: its record stays, its row unchanged
+    admin = world.token(await world.alliance_admin())
+    leaving = {"id": to_global_id("Member", leaver.id), "d": "RETAIN"}
+    done = await api.query(OFFBOARD, leaving, token=admin)
+    assert done["memberOffboard"]["errors"] == []
+
+    # then the feed sends the record again, attributed to "a former member"
+    events = await replica.pull()
+    assert [e["record"]["id"] for e in events] == [gid(record)]
+    assert replica.records[gid(record)]["owner"] == {"name": None, "label": "a former member"}
