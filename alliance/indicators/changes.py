@@ -25,7 +25,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, false, literal_column, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    String,
+    TextClause,
+    and_,
+    bindparam,
+    false,
+    func,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.audit.reads import ReadLog
@@ -108,14 +120,14 @@ async def changes(
     moment = now or utcnow()
     digest = await situation(session, viewer)
     if after is None:
-        cursor = FeedCursor.start(digest=digest, now=moment)
+        cursor = FeedCursor.start(digest=digest, now=moment, origin=await _origin(session))
     else:
         try:
             cursor = FeedCursor.decode(after)
         except InvalidCursor as error:
             raise InvalidInput(error.message, field="after") from error
         if cursor.digest != digest:
-            fresh = FeedCursor.start(digest=digest, now=moment)
+            fresh = FeedCursor.start(digest=digest, now=moment, origin=await _origin(session))
             return ChangePage(
                 events=[Resync()], cursor=fresh.encode(), has_more=True, pending=False
             )
@@ -124,7 +136,7 @@ async def changes(
     rows = rows[:first]
     expiring, watermark, more_expiring = await _expiring(session, cursor.watermark, moment, first)
     ordered = list(dict.fromkeys([*(row.record_id for row in rows), *expiring]))
-    events = await _events(session, viewer, ordered, moment)
+    events = await _events(session, viewer, ordered, moment, cursor.origin)
     if reads_log is not None:
         upserted = (e.record.indicator.id for e in events if isinstance(e, Upsert))
         reads_log.note("changes", "Indicator", upserted)
@@ -134,6 +146,7 @@ async def changes(
         seq=cursor.seq if last is None else last.seq,
         watermark=watermark,
         digest=digest,
+        origin=cursor.origin,
     )
     return ChangePage(
         events=events,
@@ -148,7 +161,7 @@ async def _settled_rows(
 ) -> tuple[list[Row[Any]], bool]:
     """Log rows after `cursor` that no open transaction can still add to, in order, and
     whether rows of transactions still open wait behind them (PostgreSQL)."""
-    if session.get_bind().dialect.name != "postgresql":
+    if not _is_postgresql(session):
         statement = (
             select(log.c.seq, literal_column("0").label("xid"), log.c.record_id)
             .where(log.c.seq > cursor.seq)
@@ -174,6 +187,39 @@ async def _settled_rows(
     rows = list(found.all())
     settled = [row for row in rows if row.settled]
     return settled, len(settled) < len(rows)
+
+
+def _is_postgresql(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+async def _origin(session: AsyncSession) -> int:
+    """Where the log stands now, for a copy starting now: every row of a transaction
+    older than this xmin (PostgreSQL), or up to this seq (SQLite), was committed."""
+    if _is_postgresql(session):
+        found = await session.scalar(
+            text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+        )
+    else:
+        found = await session.scalar(select(func.max(log.c.seq)))
+    return int(found or 0)
+
+
+def _current_since(origin: int, postgresql: bool) -> ColumnElement[bool]:
+    """Log rows that were their record's state at `origin` or later: no later row of the
+    record was committed before it (a record's rows commit in seq order: its row lock)."""
+    later = log.alias("later")
+    committed: ColumnElement[bool] | TextClause = later.c.seq <= origin
+    if postgresql:
+        # Bound as text: SQLAlchemy would bind an int as INTEGER, which has no cast to xid8.
+        origin_xid = bindparam("feed_origin", str(origin), type_=String())
+        committed = text("later.xid < CAST(CAST(:feed_origin AS text) AS xid8)").bindparams(
+            origin_xid
+        )
+    replaced = select(later.c.seq).where(
+        later.c.record_id == log.c.record_id, later.c.seq > log.c.seq, committed
+    )
+    return ~replaced.exists()
 
 
 def _latest() -> ColumnElement[bool]:
@@ -211,14 +257,18 @@ async def _expiring(
 
 
 async def _events(
-    session: AsyncSession, viewer: Viewer, ids: Sequence[uuid.UUID], now: dt.datetime
+    session: AsyncSession,
+    viewer: Viewer,
+    ids: Sequence[uuid.UUID],
+    now: dt.datetime,
+    origin: int,
 ) -> list[Event]:
     """One event per record (in the order given) that the viewer may be told about."""
     if not ids:
         return []
     visible = await reads.by_ids(session, viewer=viewer, ids=ids)
     gone = [rid for rid in ids if rid not in visible]
-    reasons = await _reasons(session, viewer, gone, now)
+    reasons = await _reasons(session, viewer, gone, now, origin)
     events: list[Event] = []
     for rid in ids:
         if rid in visible:
@@ -229,15 +279,21 @@ async def _events(
 
 
 async def _reasons(
-    session: AsyncSession, viewer: Viewer, ids: Sequence[uuid.UUID], now: dt.datetime
+    session: AsyncSession,
+    viewer: Viewer,
+    ids: Sequence[uuid.UUID],
+    now: dt.datetime,
+    origin: int,
 ) -> dict[uuid.UUID, RemoveReason]:
-    """For each of `ids` that some logged state of showed to the viewer, why it left."""
+    """For each of `ids` that the viewer's copy may hold, why it left: some logged state
+    of it, still current when the copy started or later, was visible to the viewer."""
     if not ids:
         return {}
     seen_once = and_(
         logged_visible_to(log.c, ViewerFacts.of(viewer)),
         reads.shown(viewer, log.c),
         log.c.deleted.is_(false()),
+        _current_since(origin, _is_postgresql(session)),
     )
     ever = await session.execute(
         select(log.c.record_id).where(one_of(log.c.record_id, list(ids)), seen_once).distinct()

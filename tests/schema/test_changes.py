@@ -205,11 +205,10 @@ async def test_a_viewer_never_learns_the_id_of_a_record_it_never_could_see(
     assert middle_pull == []
     assert [e["__typename"] for e in first_pull] == ["UpsertEvent"]
     assert last_pull == [{"__typename": "RemoveEvent", "id": gid(seen), "reason": "RETRACTED"}]
-    # and from the start, a new client hears of none of them
+    # and a client starting from no cursor now hears of none of them, not even the one
+    # retracted before it started
     fresh = await _replica(api, world, viewer)
-    assert await fresh.pull() == [
-        {"__typename": "RemoveEvent", "id": gid(seen), "reason": "RETRACTED"}
-    ]
+    assert await fresh.pull() == []
 
 
 async def test_reinstatement_answers_resync(api: Api, world: World, intel: Intel) -> None:
@@ -298,3 +297,39 @@ async def test_retain_offboarding_reattributes_synced_records(
     events = await replica.pull()
     assert [e["record"]["id"] for e in events] == [gid(record)]
     assert replica.records[gid(record)]["owner"] == {"name": None, "label": "a former member"}
+
+
+async def test_a_member_that_joins_later_never_hears_of_what_left_before(
+    api: Api, world: World, intel: Intel
+) -> None:
+    # given records shared alliance-wide, then retracted, narrowed or expired, before a
+    # new member joins (it never could see them)
+    owner = await world.member(region="CN")
+    early = await world.member(region="EU")
+    records = [await intel.indicator(owner, "alliance=FULL") for _ in range(3)]
+    kept = await intel.indicator(owner, "alliance=FULL")
+    owner_token = world.token(await world.user(owner))
+    early_copy = await _replica(api, world, early)
+    await early_copy.pull()
+    done = await api.query(RETRACT, {"id": gid(records[0])}, token=owner_token)
+    assert done["indicatorRetract"]["errors"] == []
+    narrowed = {"id": gid(records[1]), "a": "region:CN=FULL"}
+    done = await api.query(SHARE, narrowed, token=owner_token)
+    assert done["indicatorShare"]["errors"] == []
+    async with world.db.transaction() as session:
+        past = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+        await session.execute(
+            update(Indicator).where(Indicator.id == records[2].id).values(expires_at=past)
+        )
+
+    # when a member joins now and syncs from the start, one entry per page
+    late = await world.member(region="EU")
+    replica = await _replica(api, world, late)
+    replica.first = 1
+    await replica.pull()
+
+    # then it hears of the record it may list and of nothing else, while the member that
+    # held the others is told to drop each
+    assert replica.received == {gid(kept)}
+    await early_copy.pull()
+    assert {rid for rid, _ in early_copy.removes} == {gid(r) for r in records}

@@ -137,6 +137,7 @@ class FeedMachine(RuleBasedStateMachine):
         fresh = Replica(self.harness.api, self.replicas[viewer].token)
         listed = self.harness.run(self._catch_up(fresh, viewer))
         assert set(fresh.records) == listed
+        assert fresh.received == listed  # nothing of what left before it started
 
     async def _catch_up(self, replica: Replica, viewer: int) -> set[str]:
         listed = await replica.listed()
