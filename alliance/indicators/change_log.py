@@ -169,6 +169,9 @@ END $$"""  # noqa: S608 - names of our own, no input
     owners = f"""CREATE OR REPLACE FUNCTION {TABLE}_owner_log() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+  -- The records' row locks first: their log rows then commit in seq order, as a record
+  -- update's do (the feed relies on it), and read the records as last committed.
+  PERFORM 1 FROM ({owned} FOR UPDATE OF i) locked;
   {earlier.format(rows=owned)};
   {insert} SELECT {_values("i", "false")}, now() FROM ({owned}) i ORDER BY i.id;
   RETURN NULL;
