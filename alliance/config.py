@@ -142,7 +142,7 @@ class Settings:
     cost_max_per_request: int = 10_000
     cost_budget: int = 50_000
     cost_restore_rate: float = 1_000.0  # per second
-    max_body_bytes: int = 1_048_576
+    max_body_bytes: int = 8_388_608
     token_burst: int = 30  # /oauth/token requests per client id and per address
     token_rate: float = 1.0  # per second
     # Policy re-application (alliance/policies/reapply.py): records re-applied inside the
@@ -193,7 +193,7 @@ class Settings:
             cost_budget=_number(env, "ALLIANCE_COST_BUDGET", 50_000, low=1, high=_MANY),
             cost_restore_rate=_decimal(env, "ALLIANCE_COST_RESTORE_RATE", 1_000.0),
             max_body_bytes=_number(
-                env, "ALLIANCE_MAX_BODY_BYTES", 1_048_576, low=1024, high=_MANY, unit=" of bytes"
+                env, "ALLIANCE_MAX_BODY_BYTES", 8_388_608, low=1024, high=_MANY, unit=" of bytes"
             ),
             token_burst=_number(env, "ALLIANCE_TOKEN_BURST", 30, low=1, high=_MANY),
             token_rate=_decimal(env, "ALLIANCE_TOKEN_RATE", 1.0),

@@ -14,7 +14,12 @@ exclude), then, in one run:
   keys and indexes included): COPY (`copy_records_to_table`) on PostgreSQL, the driver's
   `executemany` on SQLite, in one transaction.
 
-There is no bulk GraphQL mutation yet, so the service is called directly (no coercion).
+- mutation: `indicatorsUpsert` through the ASGI app in process (bench/upsert.py), calls
+  of 5,000, as a member system with the `sync` scope: another batch of the same mix and
+  size (its own external ids), then that batch again (every item UNCHANGED).
+
+The baseline copies the rows of both batches (the service's and the mutation's, the same
+mix) and is counted per indicator, so each figure is next to COPY of rows of its own kind.
 
 Usage: python -m bench.bulk [--database-url URL] [--count N] [--seed S] [--profile FILE]
 (default: a fresh SQLite file; a PostgreSQL URL's public schema is dropped and recreated).
@@ -48,6 +53,7 @@ from alliance.indicators.normalize import normalize
 from alliance.members import service as member_service
 from alliance.policies import service as policy_service
 from bench.dataset import asyncpg_url, reset_schema, sqlalchemy_url
+from bench.upsert import upsert_through_api
 from sharing import SYSTEM_VIEWER, MemberStatus, PrincipalKind, Role, Scope, Viewer
 from sharing.audience import Tlp, parse_audience
 from sharing.policy import Ceiling, MemberPolicy, RecordType, RuleKey
@@ -290,6 +296,14 @@ async def measure(url: str | None, count: int, seed: int, profile: Path | None) 
             normalising = normalise_all(drafts(count, seed + 1, brands, others))
             first, created = await write(database, viewer, batch, profile)
             again, created_again = await write(database, viewer, batch, None)
+            pushed = drafts(count, seed + 2, brands, others)
+            assert viewer.member_id is not None
+            through_api, statuses, body = await upsert_through_api(
+                database, viewer.member_id, pushed
+            )
+            api_again, statuses_again, _ = await upsert_through_api(
+                database, viewer.member_id, pushed
+            )
         finally:
             await database.dispose()
         assert viewer.member_id is not None
@@ -298,13 +312,19 @@ async def measure(url: str | None, count: int, seed: int, profile: Path | None) 
         else:
             copying, rows = copy_sqlite(sqlite_path, viewer.member_id)
     assert (created, created_again) == (count, 0), (created, created_again)
+    assert statuses == {"CREATED": count}, statuses
+    assert statuses_again == {"UNCHANGED": count}, statuses_again
     engine = "PostgreSQL" if url else "SQLite"
     baseline = "COPY" if url else "executemany"
-    print(f"bulk write of {count:,} indicators ({engine}; {rows:,} rows in 6 tables)")
+    # The baseline copied both batches' rows: its time for one batch's worth.
+    copying /= 2
+    print(f"bulk write of {count:,} indicators ({engine}; {rows // 2:,} rows in 6 tables each)")
     _line(f"raw {baseline} of the same rows", count, copying, copying)
     _line("service, new records", count, first, copying)
     _line("  less normalisation", count, first - normalising, copying)
     _line("service, same batch again", count, again, copying, "nothing written")
+    _line("indicatorsUpsert, new", count, through_api, copying, f"bodies up to {body:,} B")
+    _line("indicatorsUpsert, again", count, api_again, copying, "all UNCHANGED")
     print(
         f"  normalisation alone: {count / normalising:,.0f} values/s "
         f"({normalising:.2f} s, another batch of the same mix; {normalising / first:.0%} of "

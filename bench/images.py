@@ -58,7 +58,8 @@ from auth.keys import KeyRing, ensure_key
 from auth.tokens import TokenIssuer
 from bench import dataset
 from bench.directory import seed
-from bench.readpath import Capture, _ms, renumbered
+from bench.queries import quantile_ms as _ms
+from bench.statements import Capture, renumbered
 from schema.ids import to_global_id
 from sharing import MemberStatus, PrincipalKind, Role, Scope, Viewer
 from sharing.storage import tables_of

@@ -84,6 +84,9 @@ async def seed(url: str, database: Database) -> None:
         await demo_intel.seed_intel(session)
     if url.startswith("postgresql"):
         async with database.engine.connect() as connection:
+            # Outside a transaction: statistics gathered in one that rolls back are lost
+            # (the page's plans were then made with no statistics of audience_keys).
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
             await connection.execute(text("ANALYZE"))
 
 

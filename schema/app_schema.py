@@ -41,6 +41,8 @@ from schema.indicators.mutations.indicator_legal_hold_set import indicator_legal
 from schema.indicators.mutations.indicator_retract import indicator_retract
 from schema.indicators.mutations.indicator_share import indicator_share
 from schema.indicators.mutations.indicator_update import indicator_update
+from schema.indicators.mutations.indicators_retract import indicators_retract
+from schema.indicators.mutations.indicators_upsert import indicators_upsert
 from schema.indicators.mutations.link_create import link_create
 from schema.indicators.mutations.link_remove import link_remove
 from schema.indicators.mutations.sighting_add import sighting_add
@@ -112,6 +114,8 @@ class Mutation:
     indicator_update = indicator_update
     indicator_retract = indicator_retract
     indicator_share = indicator_share
+    indicators_upsert = indicators_upsert
+    indicators_retract = indicators_retract
     sighting_add = sighting_add
     link_create = link_create
     link_remove = link_remove

@@ -25,20 +25,22 @@ from sharing import Scope, Viewer
 
 @dataclass(frozen=True, slots=True)
 class Capability:
-    scope: Scope | None  # None: any authenticated viewer
+    scopes: tuple[Scope, ...]  # any one of them; none: any authenticated viewer
 
     def allows(self, viewer: Viewer) -> bool:
-        return self.scope is None or viewer.has_scope(self.scope)
+        return not self.scopes or any(viewer.has_scope(scope) for scope in self.scopes)
 
     def forbidden(self) -> Forbidden:
-        return Forbidden(f"This operation needs the `{self.scope}` right.")
+        named = " or ".join(f"`{scope}`" for scope in self.scopes)
+        return Forbidden(f"This operation needs the {named} right.")
 
 
-ANY_VIEWER = Capability(None)
+ANY_VIEWER = Capability(())
 
 
-def requires(scope: Scope) -> Capability:
-    return Capability(scope)
+def requires(scope: Scope, *alternatives: Scope) -> Capability:
+    """The capability of `scope`, or of any one of `alternatives`."""
+    return Capability((scope, *alternatives))
 
 
 class RequireCapability(FieldExtension):

@@ -6,8 +6,8 @@ multiplies the cost of one item by its size, which is the field's `first`, else 
 of items its list arguments hold (`nodes(ids:)`, `match(values:)`; a group of values in
 `match(groups:)` counts as its values), else the `first` of the connection
 it belongs to (`edges`), else a bound the service keeps, else 10; each mutation field adds
-10. Fragments on several types all count. Introspection fields are free. Every request
-costs at least 1.
+10; the sync fields (SYNC_FIELDS) cost 1 per 100 objects. Fragments on several types all
+count. Introspection fields are free. Every request costs at least 1.
 """
 
 from __future__ import annotations
@@ -31,11 +31,12 @@ from graphql import (
     SelectionSetNode,
     get_named_type,
     get_nullable_type,
+    is_input_type,
     is_leaf_type,
     is_list_type,
 )
-from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
-from graphql.utilities import get_operation_ast
+from graphql.execution.values import VariableValues, get_argument_values
+from graphql.utilities import coerce_input_literal, get_operation_ast, type_from_ast
 
 from alliance.indicators import sightings
 from alliance.indicators.network import MAX_NODES
@@ -50,16 +51,34 @@ LIST_BOUNDS: Mapping[tuple[str, str], int] = {
     ("InfringerNetwork", "links"): MAX_NODES,
     ("Indicator", "sightings"): sightings.MAX_PER_INDICATOR,
 }
+# The fields member systems sync through, whose items cost 1 point per SYNC_ITEMS of them
+# (as GitHub's rate limit counts 1 per 100 nodes): at 1 per item, a principal's budget
+# refilling 1,000 points a second held a member system to 1,000 records a second.
+SYNC_FIELDS = frozenset({("Mutation", "indicatorsUpsert"), ("Mutation", "indicatorsRetract")})
+SYNC_ITEMS = 100
 
 
 @dataclass(frozen=True, slots=True)
 class Operation:
-    """The operation a request runs, and its variables as the schema coerces them."""
+    """The operation a request runs, and its variables as sent (with the operation's
+    defaults for those left out)."""
 
     schema: GraphQLSchema
     definition: OperationDefinitionNode
     fragments: Mapping[str, FragmentDefinitionNode]
     variables: VariableValues
+
+    @property
+    def sync_keys(self) -> frozenset[str]:
+        """The response keys (aliases) of the root fields in SYNC_FIELDS."""
+        root = self.schema.get_root_type(self.definition.operation)
+        if root is None:
+            return frozenset()
+        return frozenset(
+            (s.alias or s.name).value
+            for s in self.definition.selection_set.selections
+            if isinstance(s, FieldNode) and (root.name, s.name.value) in SYNC_FIELDS
+        )
 
     @property
     def mutation_fields(self) -> int:
@@ -79,19 +98,40 @@ def operation_of(
     name: str | None,
     variables: Mapping[str, Any] | None,
 ) -> Operation | None:
-    """The operation `name` of a validated document; None where execution would refuse it."""
+    """The operation `name` of a validated document; None where execution would refuse it.
+
+    Its variables are taken as sent, not coerced: execution coerces them again, and for
+    the 5,000 items of a bulk upsert coercing them twice was a fifth of the request. What
+    the cost reads of them agrees either way where execution would accept them: an
+    integer `first` (an integral float too, as GraphQL's Int takes it) and the length of
+    a list; a single value where a list is expected, which execution wraps in a list of
+    one, counts as an unbounded list here, more than it is. Variables that execution
+    would refuse run nothing, whatever they are counted as."""
     definition = get_operation_ast(document, name)
     if definition is None:
         return None
-    coerced = get_variable_values(
-        schema, definition.variable_definitions or (), dict(variables or {})
-    )
-    if isinstance(coerced, list):
-        return None
+    sent = dict(variables or {})
+    for declared in definition.variable_definitions or ():
+        named = declared.variable.name.value
+        if named not in sent and declared.default_value is not None:
+            type_ = type_from_ast(schema, declared.type)
+            if is_input_type(type_):
+                sent[named] = coerce_input_literal(declared.default_value, type_)
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
-    return Operation(schema, definition, fragments, coerced)
+    return Operation(schema, definition, fragments, VariableValues(sources={}, coerced=sent))
+
+
+def _count(value: Any) -> int | None:
+    """`value` as GraphQL's Int would take it, or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
 
 
 def requested_cost(operation: Operation) -> int:
@@ -132,13 +172,23 @@ def _field_cost(
     if is_leaf_type(named):
         return 0
     arguments = _arguments(definition, node, operation.variables)
-    first = arguments.get("first")
+    if (parent.name, node.name.value) in SYNC_FIELDS:
+        # Its lists are as long as the items submitted (`input: {items: [...]}`).
+        items = _items(list(arguments.values()))
+        return _per_sync_items(
+            OBJECT + _selections_cost(operation, node.selection_set, named, items)
+        )
+    first = _count(arguments.get("first"))
     if not is_list_type(get_nullable_type(definition.type)):
         # A connection: its `edges` are as many as its `first` asks for.
-        inner_page = first if isinstance(first, int) else None
+        inner_page = first
         return OBJECT + _selections_cost(operation, node.selection_set, named, inner_page)
     size = _list_size(arguments, page, (parent.name, node.name.value))
     return size * (OBJECT + _selections_cost(operation, node.selection_set, named, None))
+
+
+def _per_sync_items(cost: int) -> int:
+    return -(-cost // SYNC_ITEMS)  # rounded up: any answer costs at least 1
 
 
 def _arguments(
@@ -151,8 +201,8 @@ def _arguments(
 
 
 def _list_size(arguments: Mapping[str, Any], page: int | None, field: tuple[str, str]) -> int:
-    first = arguments.get("first")
-    if isinstance(first, int):
+    first = _count(arguments.get("first"))
+    if first is not None:
         return max(0, first)
     lists = [v for v in arguments.values() if isinstance(v, list)]
     if lists:
@@ -174,9 +224,18 @@ def _items(items: list[Any]) -> int:
     return total
 
 
-def actual_cost(data: object, *, mutation_fields: int) -> int:
-    """What a request cost, from what it returned: 1 per object, 10 per mutation."""
-    returned = _objects(data) - 1 if isinstance(data, dict) else 0  # the root is free
+def actual_cost(
+    data: object, *, mutation_fields: int, sync_keys: frozenset[str] = frozenset()
+) -> int:
+    """What a request cost, from what it returned: 1 per object (1 per SYNC_ITEMS in the
+    answers of `sync_keys`, root fields of SYNC_FIELDS), 10 per mutation."""
+    returned = 0
+    if isinstance(data, dict):  # the root is free
+        for key, value in data.items():
+            if key.startswith("__"):  # introspection is free, as in `requested_cost`
+                continue
+            objects = _objects(value)
+            returned += _per_sync_items(objects) if key in sync_keys else objects
     return max(MINIMUM, returned + MUTATION * mutation_fields)
 
 

@@ -111,7 +111,9 @@ class CostLimit(SchemaExtension):
         if self.ran:
             result = self.execution_context.result
             mutations = self.operation.mutation_fields if self.operation else 0
-            actual = actual_cost(getattr(result, "data", None), mutation_fields=mutations)
+            sync_keys = self.operation.sync_keys if self.operation else frozenset()
+            data = getattr(result, "data", None)
+            actual = actual_cost(data, mutation_fields=mutations, sync_keys=sync_keys)
             return actual, await buckets.settle(self._key, actual - self.requested, budget)
         if self.balance is not None:  # throttled: nothing was taken
             return 0, self.balance

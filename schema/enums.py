@@ -20,7 +20,9 @@ from alliance.indicators.vocabulary import (
     LinkType,
     Purpose,
     RemoveReason,
+    RetractStatus,
     SightingKind,
+    UpsertStatus,
 )
 from alliance.members.models import DataDisposition
 from alliance.users.models import UserStatus
@@ -52,6 +54,8 @@ _ENUMS: tuple[type[enum.Enum], ...] = (
 for _enum in _ENUMS:
     strawberry.enum(_enum)
 strawberry.enum(LinkType, name="LinkKind")
+strawberry.enum(UpsertStatus, name="IndicatorUpsertStatus")
+strawberry.enum(RetractStatus, name="IndicatorRetractStatus")
 
 __all__ = [
     "CeilingMode",
@@ -69,9 +73,11 @@ __all__ = [
     "Purpose",
     "RecordType",
     "RemoveReason",
+    "RetractStatus",
     "Role",
     "Scope",
     "SightingKind",
     "Tlp",
+    "UpsertStatus",
     "UserStatus",
 ]

@@ -27,7 +27,7 @@ from alliance.indicators.kinds import IndicatorKind
 from alliance.indicators.models import Indicator
 from alliance.indicators.normalize import IndicatorValue, normalize
 from alliance.indicators.reads import shown
-from alliance.indicators.service import require_writer
+from alliance.indicators.rules import require_writer
 from alliance.members.departures import FORMER_MEMBER, has_left, has_withdrawn
 from alliance.members.models import Member
 from alliance.users.models import User

@@ -11,30 +11,22 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 from sqlalchemy import (
-    String,
     Table,
-    any_,
-    bindparam,
-    func,
     insert,
-    literal_column,
     select,
     tuple_,
-    update,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alliance.audit import service as audit_service
 from alliance.copy_rows import copy_new_rows, copy_rows
 from alliance.db import utcnow
 from alliance.errors import InvalidInput, NotFound
+from alliance.indicators.bulk_audit import audit_bulk
 from alliance.indicators.bulk_rows import (
     INDICATOR_COLUMNS,
     BatchRows,
@@ -42,14 +34,21 @@ from alliance.indicators.bulk_rows import (
     InvalidDraft,
     batch_rows,
 )
-from alliance.indicators.drafts import IndicatorDraft, require_external_id
+from alliance.indicators.drafts import IndicatorDraft
 from alliance.indicators.models import ImageSegment, Indicator, Link, Sighting, indicator_brands
 from alliance.indicators.reads import shown
-from alliance.indicators.service import require_writer
-from alliance.indicators.vocabulary import IndicatorStatus, LinkType, SightingKind
+from alliance.indicators.retraction import retract_many
+from alliance.indicators.rules import (
+    require_external_id,
+    require_not_self_link,
+    require_note,
+    require_writer,
+)
+from alliance.indicators.vocabulary import LinkType, RetractStatus, SightingKind
 from sharing import Viewer
 from sharing.policy import ViewerFacts
 from sharing.predicate import visible_to
+from sharing.sql_lists import one_of
 from sharing.storage import EXCLUDE_COLUMNS, GRANT_COLUMNS, audience_rows, tables_of
 
 __all__ = [
@@ -58,9 +57,12 @@ __all__ = [
     "SightingDraft",
     "add_links",
     "add_sightings",
+    "audit_bulk",
     "create_indicators",
+    "insert_new_rows",
     "require_listable_ids",
     "retract_indicators",
+    "store_rows",
 ]
 
 # Rows per multi-row statement: well under SQLite's bound-parameter limit.
@@ -130,12 +132,7 @@ async def _existing(
     if not external_ids:
         return {}
     table = cast(Table, Indicator.__table__)
-    if session.get_bind().dialect.name == "postgresql":
-        wanted: Any = any_(bindparam("external_ids", list(external_ids), type_=ARRAY(String())))
-        matches = table.c.external_id == wanted
-    else:
-        listed = func.json_each(bindparam("external_ids", json.dumps(list(external_ids))))
-        matches = table.c.external_id.in_(select(literal_column("value")).select_from(listed))
+    matches = one_of(table.c.external_id, external_ids)
     rows = await session.execute(
         select(table.c.external_id, table.c.id).where(table.c.owner_member_id == owner, matches)
     )
@@ -162,36 +159,38 @@ async def create_indicators(
         return ids, []
     rules = await BatchRules.load(session, owner)
     rows = batch_rows(rules, new, external_ids)
-    table = cast(Table, Indicator.__table__)
-    inserted = await copy_new_rows(
-        session,
-        table,
-        INDICATOR_COLUMNS,
-        rows.indicators,
-        conflict=("owner_member_id", "external_id"),
-        returning="id",
-    )
+    inserted = await insert_new_rows(session, rows)
     if len(inserted) < len(rows.indicators):
         # A concurrent write of the owner stored some of these external ids first: theirs
         # are kept, as if this write had found them.
-        kept = set(inserted)
+        kept = inserted
         pairs = zip(rows.external_ids, rows.ids(), strict=True)
         taken = [external for external, record in pairs if record not in kept]
         rows = rows.only(kept)
         ids.update(await _existing(session, owner, taken))
-    await _store_rows(session, rows)
-    await _audit(
-        session,
-        viewer,
-        "indicator.create",
-        "Indicator",
-        list(zip(rows.ids(), rows.kinds, strict=True)),
+    await store_rows(session, rows)
+    await audit_bulk(
+        session, viewer, "indicator.create", "Indicator", zip(rows.ids(), rows.kinds, strict=True)
     )
     ids.update(zip(rows.external_ids, rows.ids(), strict=True))
     return ids, rows.external_ids
 
 
-async def _store_rows(session: AsyncSession, rows: BatchRows) -> None:
+async def insert_new_rows(session: AsyncSession, rows: BatchRows) -> set[uuid.UUID]:
+    """Insert the indicators of `rows` whose (owner, external id) no row holds yet (one
+    COPY and one INSERT on PostgreSQL); returns the ids inserted."""
+    inserted = await copy_new_rows(
+        session,
+        cast(Table, Indicator.__table__),
+        INDICATOR_COLUMNS,
+        rows.indicators,
+        conflict=("owner_member_id", "external_id"),
+        returning="id",
+    )
+    return set(inserted)
+
+
+async def store_rows(session: AsyncSession, rows: BatchRows) -> None:
     """The rows that hang on newly inserted indicators: brands, image segments, audiences."""
     await copy_rows(session, indicator_brands, ("indicator_id", "brand_id"), rows.brands)
     segments = cast(Table, ImageSegment.__table__)
@@ -205,27 +204,14 @@ async def _store_rows(session: AsyncSession, rows: BatchRows) -> None:
 async def retract_indicators(
     session: AsyncSession, *, viewer: Viewer, ids: Sequence[uuid.UUID]
 ) -> int:
-    """ACTIVE -> RETRACTED for the viewer's member's own indicators among `ids`: they
-    leave every other member's view. Others' ids and inactive ones are left as they are.
-    Returns how many were retracted."""
-    owner = require_writer(viewer)
-    table = cast(Table, Indicator.__table__)
-    now = utcnow()
-    done: list[tuple[uuid.UUID, str]] = []
-    for chunk in _chunks(list(set(ids))):
-        rows = await session.execute(
-            update(table)
-            .where(
-                table.c.id.in_(chunk),
-                table.c.owner_member_id == owner,
-                table.c.status == IndicatorStatus.ACTIVE,
-            )
-            .values(status=IndicatorStatus.RETRACTED, retracted_at=now, updated_at=now)
-            .returning(table.c.id, table.c.kind)
-        )
-        done += [(id_, str(kind)) for id_, kind in rows]
-    await _audit(session, viewer, "indicator.retract", "Indicator", done)
-    return len(done)
+    """ACTIVE -> RETRACTED for the viewer's member's own live indicators among `ids`
+    (the rule of the single path: an expired one is not retracted); they leave every
+    other member's view. Others' ids and inactive ones are left as they are. Returns how
+    many were retracted."""
+    results = await retract_many(
+        session, viewer=viewer, items=list(set(ids)), require=require_writer
+    )
+    return sum(result.status is RetractStatus.RETRACTED for result in results)
 
 
 async def require_listable_ids(
@@ -252,8 +238,9 @@ async def add_links(session: AsyncSession, *, viewer: Viewer, drafts: Sequence[L
     """Make the links of `drafts` that the viewer's member has not made yet; returns how
     many were made. Both ends must be listable (`NotFound` otherwise), never the same."""
     member = require_writer(viewer)
-    if any(draft.source_id == draft.target_id for draft in drafts):
-        raise InvalidInput("An indicator cannot be linked to itself.", field="targetId")
+    for draft in drafts:
+        require_not_self_link(draft.source_id, draft.target_id)
+        require_note(draft.note)
     ends = [end for draft in drafts for end in (draft.source_id, draft.target_id)]
     await require_listable_ids(session, viewer=viewer, ids=ends, field="targetId")
     keys = {(d.source_id, d.target_id, d.link_type.value) for d in drafts}
@@ -288,7 +275,7 @@ async def add_links(session: AsyncSession, *, viewer: Viewer, drafts: Sequence[L
     for chunk in _chunks(rows_out):
         await session.execute(insert(cast(Table, Link.__table__)), list(chunk))
     made_now = [(row["id"], row["link_type"].value) for row in rows_out]
-    await _audit(session, viewer, "link.create", "Link", made_now)
+    await audit_bulk(session, viewer, "link.create", "Link", made_now)
     return len(rows_out)
 
 
@@ -301,8 +288,8 @@ async def add_sightings(
     await require_listable_ids(
         session, viewer=viewer, ids=(d.indicator_id for d in drafts), field="indicatorId"
     )
-    if any(d.note is not None and len(d.note) > 2000 for d in drafts):
-        raise InvalidInput("A note has at most 2000 characters.", field="note")
+    for draft in drafts:
+        require_note(draft.note)
     now = utcnow()
     rows: list[dict[str, Any]] = [
         {
@@ -318,25 +305,7 @@ async def add_sightings(
     ]
     for chunk in _chunks(rows):
         await session.execute(insert(cast(Table, Sighting.__table__)), list(chunk))
-    await _audit(
+    await audit_bulk(
         session, viewer, "sighting.add", "Sighting", [(r["id"], r["kind"].value) for r in rows]
     )
     return len(rows)
-
-
-async def _audit(
-    session: AsyncSession,
-    viewer: Viewer,
-    action: str,
-    target_type: str,
-    targets: Sequence[tuple[uuid.UUID, str]],
-) -> None:
-    details = {kind: {"kind": kind, "bulk": True} for _, kind in targets}
-    await audit_service.record_many(
-        session,
-        viewer=viewer,
-        action=action,
-        target_type=target_type,
-        # One details object per kind: it is serialised once, not once per event.
-        targets=[(target, details[kind]) for target, kind in targets],
-    )

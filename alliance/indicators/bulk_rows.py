@@ -26,6 +26,8 @@ from alliance.indicators.audience import require_known_targets
 from alliance.indicators.drafts import IndicatorDraft, draft_fields
 from alliance.indicators.images import segment_rows
 from alliance.indicators.kinds import IndicatorKind
+from alliance.indicators.normalize import Normalized
+from alliance.indicators.rules import require_own_brands
 from alliance.indicators.vocabulary import IndicatorStatus
 from alliance.policies.store import alliance_regions, policy_for_records
 from alliance.retention import settings as retention_settings
@@ -149,23 +151,36 @@ def batch_rows(
     """The rows of `drafts` (each with its position in the write); `InvalidDraft` for
     the first bad one. `external_ids`: every draft's stored external id, by position."""
     rows = BatchRows()
-    record_ids = _random_uuids(len(drafts))
+    record_ids = random_uuids(len(drafts))
     for (index, draft), record in zip(drafts, record_ids, strict=True):
         try:
-            _add(rows, rules, draft, record)
-        except (InvalidInput, SharingError) as invalid:
-            # A refusal by the policy names `audience` unless it says otherwise, as in
-            # the one-by-one path (`effective_for`).
-            field = invalid.field
-            if isinstance(invalid, SharingError):
-                field = field or "audience"
+            add_draft(rows, rules, draft, record)
+        except InvalidInput as invalid:
             raise InvalidDraft(
-                invalid.message, index=index, external_id=external_ids[index], field=field
+                invalid.message, index=index, external_id=external_ids[index], field=invalid.field
             ) from None
     return rows
 
 
-def _random_uuids(count: int) -> list[uuid.UUID]:
+def add_draft(
+    rows: BatchRows,
+    rules: BatchRules,
+    draft: IndicatorDraft,
+    record: uuid.UUID,
+    normalized: Normalized | None = None,
+) -> None:
+    """Add the rows of one new indicator `record` (`normalized`: its value normalised
+    already, if it was); `InvalidInput` names the field at fault, and nothing of the
+    draft is added then."""
+    try:
+        _add(rows, rules, draft, record, normalized)
+    except SharingError as refused:
+        # A refusal by the policy names `audience` unless it says otherwise, as in the
+        # one-by-one path (`effective_for`).
+        raise InvalidInput(refused.message, field=refused.field or "audience") from None
+
+
+def random_uuids(count: int) -> list[uuid.UUID]:
     """`count` random (version 4) UUIDs, as `uuid.uuid4` makes them, from one read of the
     system's random source instead of one per id."""
     randomness = os.urandom(16 * count)
@@ -175,15 +190,20 @@ def _random_uuids(count: int) -> list[uuid.UUID]:
     ]
 
 
-def _add(rows: BatchRows, rules: BatchRules, draft: IndicatorDraft, record: uuid.UUID) -> None:
+def _add(
+    rows: BatchRows,
+    rules: BatchRules,
+    draft: IndicatorDraft,
+    record: uuid.UUID,
+    normalized: Normalized | None,
+) -> None:
     now = rules.now
-    _normalized, fields = draft_fields(draft, now)
+    _normalized, fields = draft_fields(draft, now, normalized)
     fields["expires_at"] = rules.retention.expiry_for(draft.kind, draft.expires_at, now)
     region = fields["personal_data_region"]
     effective, requested, keys = rules.audience(draft, region)
     chosen = set(draft.brand_ids)
-    if not chosen <= rules.brands:
-        raise InvalidInput("Brands must be brands of your own member.", field="brandIds")
+    require_own_brands(chosen, rules.brands)
     rows.indicators.append(
         (
             record,

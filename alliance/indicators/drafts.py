@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import uuid
 from typing import Any
 
 from alliance.errors import InvalidInput
 from alliance.indicators.kinds import IndicatorKind, Platform
 from alliance.indicators.normalize import IndicatorValue, Normalized, normalize
+from alliance.indicators.rules import (
+    require_aware,
+    require_confidence,
+    require_external_id,
+    require_jurisdiction,
+    require_seen_order,
+)
 from alliance.indicators.vocabulary import EvidenceLevel, Purpose
 from sharing.audience import Audience, Tlp, parse_audience
 from sharing.errors import InvalidSharingInput
@@ -48,50 +56,21 @@ class IndicatorChanges:
     brand_ids: tuple[uuid.UUID, ...] | None = None
 
 
-def require_confidence(confidence: int) -> int:
-    """`confidence` if it is 0-100, else `InvalidInput` naming it."""
-    if not 0 <= confidence <= 100:
-        raise InvalidInput("Confidence is a whole number from 0 to 100.", field="confidence")
-    return confidence
-
-
-def require_jurisdiction(code: str | None) -> str | None:
-    """An ISO 3166-1 alpha-2 code in upper case, or None."""
-    if code is None:
-        return None
-    cleaned = code.strip().upper()
-    if len(cleaned) != 2 or not cleaned.isalpha() or not cleaned.isascii():
-        raise InvalidInput("A jurisdiction is a two-letter country code.", field="jurisdiction")
-    return cleaned
-
-
-def require_aware(moment: dt.datetime | None, field: str) -> dt.datetime | None:
-    """`moment` if it carries a time zone (every time is stored in UTC)."""
-    if moment is not None and moment.tzinfo is None:
-        raise InvalidInput("Times need a time zone offset, e.g. Z.", field=field)
-    return moment
-
-
-def require_external_id(text: str) -> str:
-    """The owner's external id as stored (surrounding spaces dropped): 1-200 characters."""
-    external_id = text.strip()
-    if not 1 <= len(external_id) <= 200:
-        raise InvalidInput("An external id has 1 to 200 characters.", field="externalId")
-    return external_id
-
-
-def _region_code(code: str | None) -> str | None:
-    # Region codes are upper case (whether the region exists is checked with the audience).
+def region_code(code: str | None) -> str | None:
+    """A region code as stored: upper case, None for blank (whether the region exists is
+    checked with the audience)."""
     return None if code is None or not code.strip() else code.strip().upper()
 
 
-def draft_fields(draft: IndicatorDraft, now: dt.datetime) -> tuple[Normalized, dict[str, Any]]:
-    """The normalised value and the model fields of a draft; `InvalidInput` names the field."""
-    normalized = normalize(draft.kind, draft.value)
+def draft_fields(
+    draft: IndicatorDraft, now: dt.datetime, normalized: Normalized | None = None
+) -> tuple[Normalized, dict[str, Any]]:
+    """The normalised value and the model fields of a draft; `InvalidInput` names the
+    field. `normalized`: the draft's value normalised already, if the caller did."""
+    normalized = normalized or normalize(draft.kind, draft.value)
     first_seen = require_aware(draft.first_seen, "firstSeen") or now
     last_seen = require_aware(draft.last_seen, "lastSeen") or first_seen
-    if last_seen < first_seen:
-        raise InvalidInput("Last seen cannot be before first seen.", field="lastSeen")
+    require_seen_order(first_seen, last_seen)
     external_id = None if draft.external_id is None else require_external_id(draft.external_id)
     platform: Platform | None = draft.value.platform or draft.value.provider
     fields = {
@@ -109,13 +88,15 @@ def draft_fields(draft: IndicatorDraft, now: dt.datetime) -> tuple[Normalized, d
         "last_seen": last_seen,
         "expires_at": require_aware(draft.expires_at, "expiresAt"),
         "external_id": external_id,
-        "personal_data_region": _region_code(draft.personal_data_region),
+        "personal_data_region": region_code(draft.personal_data_region),
     }
     return normalized, fields
 
 
+@functools.lru_cache(maxsize=1024)
 def parse_requested_audience(text: str | None) -> Audience | None:
-    """The audience a write asks for, in text form; None means "my policy's default"."""
+    """The audience a write asks for, in text form; None means "my policy's default".
+    Cached (an Audience is immutable): the items of a bulk call repeat a few audiences."""
     if text is None:
         return None
     try:

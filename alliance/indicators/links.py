@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from alliance.audit import service as audit_service
-from alliance.errors import Conflict, InvalidInput, NotFound
+from alliance.errors import Conflict, NotFound
 from alliance.indicators.models import Indicator, Link
-from alliance.indicators.service import require_writer
+from alliance.indicators.rules import require_not_self_link, require_note, require_writer
 from alliance.indicators.sightings import require_listable
 from alliance.indicators.vocabulary import IndicatorStatus, LinkType
 from alliance.members.departures import has_withdrawn
@@ -36,8 +36,8 @@ async def create(
 ) -> Link:
     """Link two indicators the viewer may list."""
     member = require_writer(viewer)
-    if source_id == target_id:
-        raise InvalidInput("An indicator cannot be linked to itself.", field="targetId")
+    require_not_self_link(source_id, target_id)
+    require_note(note)
     await require_listable(session, viewer=viewer, indicator_id=source_id, field="sourceId")
     await require_listable(session, viewer=viewer, indicator_id=target_id, field="targetId")
     exists = await session.scalar(

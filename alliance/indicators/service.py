@@ -15,36 +15,21 @@ from alliance.brands.models import Brand
 from alliance.db import utcnow
 from alliance.errors import (
     Conflict,
-    Forbidden,
-    IllegalTransition,
     InvalidInput,
     NotFound,
     RecordRef,
 )
+from alliance.indicators import rules
 from alliance.indicators.audience import effective_for
-from alliance.indicators.drafts import (
-    IndicatorChanges,
-    IndicatorDraft,
-    draft_fields,
-    require_aware,
-    require_confidence,
-    require_jurisdiction,
-)
+from alliance.indicators.drafts import IndicatorChanges, IndicatorDraft, draft_fields
 from alliance.indicators.images import write_segments
 from alliance.indicators.models import Indicator
+from alliance.indicators.rules import require_own_brands, require_writer
 from alliance.indicators.vocabulary import IndicatorStatus
 from alliance.retention import settings as retention_settings
 from sharing import Scope, Viewer
 from sharing.audience import Audience, format_audience
 from sharing.storage import write_audiences
-
-
-def require_writer(viewer: Viewer) -> uuid.UUID:
-    """The viewer's member, if it may write indicators; else `Forbidden`."""
-    require_scope(viewer, Scope.INDICATORS_WRITE)
-    if viewer.member_id is None or not viewer.can_read_shared:
-        raise Forbidden("Only an active member that accepted the agreement writes indicators.")
-    return viewer.member_id
 
 
 async def _brands(session: AsyncSession, owner: uuid.UUID, ids: Sequence[uuid.UUID]) -> list[Brand]:
@@ -53,8 +38,7 @@ async def _brands(session: AsyncSession, owner: uuid.UUID, ids: Sequence[uuid.UU
     found = (
         await session.scalars(select(Brand).where(Brand.id.in_(set(ids)), Brand.member_id == owner))
     ).all()
-    if len(found) != len(set(ids)):
-        raise InvalidInput("Brands must be brands of your own member.", field="brandIds")
+    require_own_brands(ids, (brand.id for brand in found))
     return list(found)
 
 
@@ -76,21 +60,9 @@ async def _store_audience(
     return effective
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    # SQLite hands stored times back without their (UTC) offset.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-
-
 def is_expired(indicator: Indicator, now: dt.datetime) -> bool:
     """Whether the indicator has expired at `now` (whether or not the job marked it)."""
-    if indicator.status is IndicatorStatus.EXPIRED:
-        return True
-    return indicator.expires_at is not None and _aware(indicator.expires_at) <= now
-
-
-def _require_live(indicator: Indicator, now: dt.datetime, what: str) -> None:
-    if indicator.status is not IndicatorStatus.ACTIVE or is_expired(indicator, now):
-        raise IllegalTransition(f"Only an active indicator can be {what}.", field="id")
+    return rules.is_expired(indicator.status, indicator.expires_at, now)
 
 
 async def create(
@@ -176,23 +148,14 @@ async def update(
     """Change fields of an own, active (not expired) indicator; None keeps a field."""
     now = now or utcnow()
     indicator = await require_own(session, viewer=viewer, indicator_id=indicator_id)
-    _require_live(indicator, now, "changed")
-    if changes.confidence is not None:
-        indicator.confidence = require_confidence(changes.confidence)
-    if changes.evidence_level is not None:
-        indicator.evidence_level = changes.evidence_level
-    if changes.jurisdiction is not None:
-        indicator.jurisdiction = require_jurisdiction(changes.jurisdiction)
-    if changes.purpose is not None:
-        indicator.purpose = changes.purpose
-    if changes.last_seen is not None:
-        last_seen = require_aware(changes.last_seen, "lastSeen")
-        if last_seen is not None and last_seen < indicator.first_seen:
-            raise InvalidInput("Last seen cannot be before first seen.", field="lastSeen")
-        indicator.last_seen = changes.last_seen
-    if changes.expires_at is not None:
-        settings = await retention_settings.current(session)
-        indicator.expires_at = settings.expiry_for(indicator.kind, changes.expires_at, now)
+    rules.require_live(indicator.status, indicator.expires_at, now, what="changed")
+    settings = await retention_settings.current(session)
+    current = {name: getattr(indicator, name) for name in rules.CHANGEABLE}
+    fields = rules.changed_fields(
+        current, changes, kind=indicator.kind, retention=settings, now=now
+    )
+    for name, value in fields.items():
+        setattr(indicator, name, value)
     if changes.brand_ids is not None:
         await session.refresh(indicator, attribute_names=["brands"])
         indicator.brands = await _brands(session, indicator.owner_member_id, changes.brand_ids)
@@ -212,7 +175,7 @@ async def retract(
     personal data is purged once the retention period has passed (docs/retention.md)."""
     now = now or utcnow()
     indicator = await require_own(session, viewer=viewer, indicator_id=indicator_id)
-    _require_live(indicator, now, "retracted")
+    rules.require_live(indicator.status, indicator.expires_at, now, what="retracted")
     indicator.status = IndicatorStatus.RETRACTED
     indicator.retracted_at = now
     indicator.updated_at = now

@@ -17,10 +17,10 @@ from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.audit import service as audit_service
-from alliance.errors import InvalidInput, NotFound
+from alliance.errors import NotFound
 from alliance.indicators.models import Indicator, Sighting
 from alliance.indicators.reads import owner_named, shown
-from alliance.indicators.service import require_writer
+from alliance.indicators.rules import require_note, require_writer
 from alliance.indicators.vocabulary import SightingKind
 from alliance.members.departures import FORMER_MEMBER, has_left, has_withdrawn
 from alliance.members.models import Member
@@ -67,8 +67,7 @@ async def add(
     """Record the viewer's member's sighting of an indicator it may list."""
     member = require_writer(viewer)
     await require_listable(session, viewer=viewer, indicator_id=indicator_id, field="indicatorId")
-    if note is not None and len(note) > 2000:
-        raise InvalidInput("A note has at most 2000 characters.", field="note")
+    require_note(note)
     sighting = Sighting(
         id=uuid.uuid4(),
         indicator_id=indicator_id,

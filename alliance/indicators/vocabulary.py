@@ -64,3 +64,20 @@ class IndicatorOrder(enum.StrEnum):
     FIRST_SEEN_DESC = "FIRST_SEEN_DESC"
     CONFIDENCE_DESC = "CONFIDENCE_DESC"
     VALUE_ASC = "VALUE_ASC"
+
+
+class UpsertStatus(enum.StrEnum):
+    """What a bulk upsert did with one item."""
+
+    CREATED = "CREATED"
+    UPDATED = "UPDATED"
+    UNCHANGED = "UNCHANGED"
+    REJECTED = "REJECTED"
+
+
+class RetractStatus(enum.StrEnum):
+    """What a bulk retraction did with one item (UNCHANGED: it was retracted already)."""
+
+    RETRACTED = "RETRACTED"
+    UNCHANGED = "UNCHANGED"
+    REJECTED = "REJECTED"

@@ -16,7 +16,9 @@ are few, so each condition is one uncorrelated subquery over them.
 
 from __future__ import annotations
 
+import functools
 import uuid
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import QueryableAttribute, aliased
@@ -27,14 +29,18 @@ from sharing import MemberStatus
 FORMER_MEMBER = "a former member"
 
 
-# An alias: a statement that joins `members` itself must not correlate with this one.
-# Made once: an alias built per call costs a copy of every column of `members` each time,
-# several times per page (docs/performance.md).
-_GONE = aliased(Member, name="departed_member")
+@functools.cache
+def _gone() -> Any:
+    # An alias: a statement that joins `members` itself must not correlate with this one.
+    # Made once: an alias built per call costs a copy of every column of `members` each
+    # time, several times per page (docs/performance.md). Made at first use, not at import:
+    # an alias needs every mapper configured, `Region` included, which an import of this
+    # module alone (a script, a bench) does not give.
+    return aliased(Member, name="departed_member")
 
 
 def _departed(disposition: DataDisposition | None = None) -> Select[uuid.UUID]:
-    gone = _GONE
+    gone = _gone()
     query = select(gone.id).where(gone.status == MemberStatus.OFFBOARDED)
     if disposition is not None:
         query = query.where(gone.data_disposition == disposition)

@@ -6,8 +6,10 @@ import strawberry
 
 from alliance.indicators.normalize import IndicatorValue
 from schema.enums import IndicatorKind, Platform
+from schema.input_objects import one_pass
 
 
+@one_pass
 @strawberry.input(
     description="An indicator value as you found it; fields a kind ignores are ignored."
 )
@@ -31,6 +33,7 @@ class IndicatorValueInput:
         return _indicator_value(self, self.value)
 
 
+@one_pass
 @strawberry.input(
     description=(
         "Values of one kind found in one context, e.g. {kind: DOMAIN, values: [...]}: "

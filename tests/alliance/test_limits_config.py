@@ -11,7 +11,7 @@ def test_limits_default_to_one_process_and_documented_values() -> None:
     assert settings.redis_url is None
     assert (settings.cost_max_per_request, settings.cost_budget) == (10_000, 50_000)
     assert settings.cost_restore_rate == 1_000
-    assert settings.max_body_bytes == 1_048_576
+    assert settings.max_body_bytes == 8_388_608
     assert (settings.token_burst, settings.token_rate) == (30, 1)
 
 

@@ -12,9 +12,11 @@ from typing import Any
 import pytest
 
 from alliance.config import Settings
+from sharing import Scope
 from tests.fixtures.graphql import Api
 from tests.fixtures.indicators import Intel
 from tests.fixtures.world import World
+from tests.schema.bulk import UPSERT, email_item, statuses
 
 NESTED = """edges { node { id value owner { label } brands { name } sightings { kind at }
   links { kind source { id } target { id } } corroboration { members sightings { kind count } }
@@ -85,6 +87,31 @@ async def test_the_page_size_comes_from_the_variables(api: Api, world: World) ->
 
     assert cost(small.json())["requestedQueryCost"] == 1 + 1 * 3
     assert cost(large.json())["requestedQueryCost"] == 1 + 100 * 3
+
+
+async def test_the_page_size_of_a_variable_left_out_is_the_operations_default(
+    api: Api, world: World
+) -> None:
+    # The cost reads the variables as sent: one left out takes the operation's default,
+    # not the field's (50), nor nothing.
+    token = world.token(await world.user(await world.member()))
+    query = PAGE_OF_N.replace("$n: Int!", "$n: Int = 100")
+
+    body = (await api.post(query, {}, token=token)).json()
+
+    assert cost(body)["requestedQueryCost"] == 1 + 100 * 3
+
+
+async def test_a_page_size_sent_as_an_integral_float_counts_as_that_integer(
+    api: Api, world: World
+) -> None:
+    # GraphQL's Int takes 100.0 as 100: the cost must count the page it will be.
+    token = world.token(await world.user(await world.member()))
+
+    body = (await api.post(PAGE_OF_N, {"n": 100.0}, token=token)).json()
+
+    assert "errors" not in body, body
+    assert cost(body)["requestedQueryCost"] == 1 + 100 * 3
 
 
 async def test_mutations_cost_too_and_report_it(api: Api, world: World) -> None:
@@ -179,3 +206,20 @@ async def test_a_piled_up_list_of_sightings_costs_no_more_than_its_bound(
     assert len(edge["node"]["sightings"]) == 5
     ats = [s["at"] for s in edge["node"]["sightings"]]
     assert ats == sorted(ats, reverse=True)
+
+
+async def test_a_bulk_upsert_costs_one_point_per_hundred_items(api: Api, world: World) -> None:
+    # A member system syncs at the rate the budget allows: at 1 point per item, a
+    # budget refilling 1,000 points a second held it to 1,000 records a second.
+    member = await world.member()
+    token = world.token(await world.client(member, [Scope.SYNC]))
+    items = [email_item(f"seller{n}@example.com", externalId=f"x-{n}") for n in range(450)]
+
+    response = await api.post(UPSERT, {"input": {"items": items}}, token=token)
+
+    body = response.json()
+    assert statuses(body["data"]["indicatorsUpsert"]) == ["CREATED"] * 450
+    # requested: 1 payload + up to 450 results + up to 450 errors, 1 point per 100
+    # objects (rounded up), and 10 for the mutation; actual: 1 payload + 450 results
+    assert cost(body)["requestedQueryCost"] == 10 + 10
+    assert cost(body)["actualQueryCost"] == 5 + 10

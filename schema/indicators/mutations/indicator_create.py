@@ -13,7 +13,7 @@ from schema.capabilities import mutation_field, requires
 from schema.context import Info
 from schema.enums import EvidenceLevel, Purpose, Tlp
 from schema.errors import MutationError
-from schema.ids import require_id
+from schema.ids import require_ids
 from schema.indicators.inputs import IndicatorValueInput
 from schema.indicators.types import IndicatorType
 from schema.mutations import run_mutation
@@ -56,7 +56,7 @@ class IndicatorCreateInput:
         return IndicatorDraft(
             kind=self.value.kind,
             value=self.value.to_domain(),
-            brand_ids=tuple(require_id(b, "Brand", field="brandIds") for b in self.brand_ids),
+            brand_ids=require_ids(self.brand_ids, "Brand", field="brandIds"),
             confidence=self.confidence,
             evidence_level=self.evidence_level,
             jurisdiction=self.jurisdiction,

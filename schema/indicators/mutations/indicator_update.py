@@ -13,7 +13,7 @@ from schema.capabilities import mutation_field, requires
 from schema.context import Info
 from schema.enums import EvidenceLevel, Purpose
 from schema.errors import MutationError
-from schema.ids import require_id
+from schema.ids import require_id, require_ids
 from schema.indicators.types import IndicatorType
 from schema.mutations import run_mutation
 from sharing import Scope
@@ -38,7 +38,7 @@ class IndicatorUpdateInput:
     def to_domain(self) -> IndicatorChanges:
         brands = None
         if self.brand_ids is not None:
-            brands = tuple(require_id(b, "Brand", field="brandIds") for b in self.brand_ids)
+            brands = require_ids(self.brand_ids, "Brand", field="brandIds")
         return IndicatorChanges(
             confidence=self.confidence,
             evidence_level=self.evidence_level,
