@@ -22,14 +22,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sharing.errors import SharingError
+from sharing.errors import InvalidCursor
 from sharing.policy import ViewerFacts
 
 _VERSION = 1
-
-
-class InvalidCursor(SharingError):
-    """A cursor that this service did not hand out (or no longer reads)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,7 +49,8 @@ from alliance.indicators.reads import VisibleIndicator
 from alliance.indicators.vocabulary import IndicatorStatus, RemoveReason
 from alliance.members.models import Member
 from sharing import Viewer
-from sharing.feed import FeedCursor, InvalidCursor, situation_digest
+from sharing.errors import InvalidCursor
+from sharing.feed import FeedCursor, situation_digest
 from sharing.policy import ViewerFacts
 from sharing.predicate import logged_visible_to
 from sharing.sql_lists import one_of
