@@ -333,3 +333,17 @@ async def test_a_member_that_joins_later_never_hears_of_what_left_before(
     assert replica.received == {gid(kept)}
     await early_copy.pull()
     assert {rid for rid, _ in early_copy.removes} == {gid(r) for r in records}
+
+
+async def test_a_full_page_costs_one_point_per_hundred_objects(api: Api, world: World) -> None:
+    # given a viewer asking for the largest page, each record with its owner
+    viewer = await world.member(region="EU")
+    token = world.token(await world.user(viewer))
+    query = """query Page { changes(first: 10000) { cursor events {
+      ... on UpsertEvent { record { id owner { label } } } } } }"""
+
+    # when it runs, then it is not refused, and costs 1 per 100 objects
+    response = await api.post(query, token=token)
+    body = response.json()
+    assert "errors" not in body, body
+    assert body["extensions"]["cost"]["requestedQueryCost"] == -(-(1 + 10_000 * 3) // 100)
