@@ -107,14 +107,27 @@ def is_unavailable(error: BaseException) -> bool:
     return False
 
 
+_TRANSACTION = "alliance_transaction"
+
+
 def _configure_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+        # SQLite has no transaction id; the change log's triggers need one to keep a
+        # single row per record and transaction (alliance/indicators/change_log.py).
+        current: list[str | None] = record.info.setdefault(_TRANSACTION, [None])
+        dbapi_connection.create_function(_TRANSACTION, 0, lambda: current[0] or uuid.uuid4().hex)
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        current = connection.connection.info.get(_TRANSACTION)
+        if current is not None:
+            current[0] = uuid.uuid4().hex
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:

@@ -7,6 +7,7 @@ from alliance.clients.models import Client
 from alliance.contact_requests.models import ContactRequest
 from alliance.db import Base
 from alliance.identity_providers.models import IdentityProvider
+from alliance.indicators.change_log import indicator_changes
 from alliance.indicators.models import ImageSegment, Indicator, Link, Sighting
 from alliance.members.models import DataDisposition, Member
 from alliance.oauth.models import AuthorizationCode, RefreshToken, RevokedAccessToken
@@ -39,4 +40,5 @@ __all__ = [
     "Sighting",
     "User",
     "UserStatus",
+    "indicator_changes",
 ]

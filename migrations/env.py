@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 import alliance.models
 from alliance.config import Settings
 from alliance.db import create_engine
-from alliance.indicators import value_search
+from alliance.indicators import change_log, value_search
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -25,9 +25,12 @@ def _url() -> str:
     return str(url) if url else Settings.from_env().database_url
 
 
-def _include_name(name: str | None, kind: str, _parents: object) -> bool:
-    # Search indexes made by migrations only (they have no model): leave them alone.
-    return not (kind in {"table", "index"} and value_search.is_managed_here(name))
+def _include_name(name: str | None, kind: str, parents: dict[str, str | None]) -> bool:
+    # Search indexes and the change log's transaction ids are made by migrations only
+    # (they have no model): leave them alone.
+    if kind in {"table", "index"} and value_search.is_managed_here(name):
+        return False
+    return not change_log.is_managed_here(name, kind, parents)
 
 
 def _run(connection: Connection) -> None:

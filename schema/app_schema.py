@@ -34,6 +34,7 @@ from schema.identity_providers.mutations.identity_provider_register import (
     identity_provider_register,
 )
 from schema.identity_providers.queries import identity_provider
+from schema.indicators.changes import changes
 from schema.indicators.images import similar_images
 from schema.indicators.mutations.indicator_create import indicator_create
 from schema.indicators.mutations.indicator_legal_hold_set import indicator_legal_hold_set
@@ -83,6 +84,7 @@ class Query:
     identity_provider = identity_provider
     indicators = indicators
     match = match
+    changes = changes
     similar_images = similar_images
     contact_requests = contact_requests
     infringer_network = infringer_network

@@ -54,7 +54,9 @@ LIST_BOUNDS: Mapping[tuple[str, str], int] = {
 # The fields member systems sync through, whose items cost 1 point per SYNC_ITEMS of them
 # (as GitHub's rate limit counts 1 per 100 nodes): at 1 per item, a principal's budget
 # refilling 1,000 points a second held a member system to 1,000 records a second.
-SYNC_FIELDS = frozenset({("Mutation", "indicatorsUpsert"), ("Mutation", "indicatorsRetract")})
+SYNC_FIELDS = frozenset(
+    {("Mutation", "indicatorsUpsert"), ("Mutation", "indicatorsRetract"), ("Query", "changes")}
+)
 SYNC_ITEMS = 100
 
 
@@ -173,8 +175,10 @@ def _field_cost(
         return 0
     arguments = _arguments(definition, node, operation.variables)
     if (parent.name, node.name.value) in SYNC_FIELDS:
-        # Its lists are as long as the items submitted (`input: {items: [...]}`).
-        items = _items(list(arguments.values()))
+        # Its lists are as long as its `first` (the change feed's events), else as the
+        # items submitted (`input: {items: [...]}`).
+        first = _count(arguments.get("first"))
+        items = first if first is not None else _items(list(arguments.values()))
         return _per_sync_items(
             OBJECT + _selections_cost(operation, node.selection_set, named, items)
         )

@@ -3,11 +3,13 @@
     SharingError             base: message, field; safe to show the writer
     ├── InvalidSharingInput  a target, grant, audience, level or TLP label that does
     │                        not parse (also a ValueError)
-    └── SharingRefused       the owner's policy, or an alliance rule, refuses the
-                             audience that a write asked for
+    ├── SharingRefused       the owner's policy, or an alliance rule, refuses the
+    │                        audience that a write asked for
+    └── InvalidCursor        a change-feed cursor this service did not hand out
 
-Messages only ever name what the writer itself sent or its own member's policy: they are
-raised while the writer's own record is checked, never while anything is read.
+Messages only ever name what the caller itself sent or its own member's policy: they are
+raised while the writer's own record (or the reader's cursor) is checked, never while
+anything is read.
 """
 
 from __future__ import annotations
@@ -28,3 +30,7 @@ class InvalidSharingInput(SharingError, ValueError):
 
 class SharingRefused(SharingError):
     """The audience asked for is not allowed, and the rule says refuse, not clip."""
+
+
+class InvalidCursor(SharingError):
+    """A change-feed cursor that this service did not hand out (or no longer reads)."""

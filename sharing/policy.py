@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -385,65 +385,3 @@ def level_for(viewer: ViewerFacts, owner_id: uuid.UUID, effective: Audience) -> 
     or is excluded; otherwise the strongest level among the grants that reach it.
     """
     return _level_in(viewer, owner_id, _strongest_by_key(effective), effective.excludes)
-
-
-def audience_members(
-    effective: Audience | None,
-    members: Iterable[ViewerFacts],
-    *,
-    owner_id: uuid.UUID,
-) -> dict[uuid.UUID, Level]:
-    """Each of `members` that sees the record, with its level (`level_for` for each).
-
-    `effective` None means the record does not exist: nobody sees it.
-    """
-    if effective is None:
-        return {}
-    levels = _strongest_by_key(effective)
-    seen: dict[uuid.UUID, Level] = {}
-    for member in members:
-        level = _level_in(member, owner_id, levels, effective.excludes)
-        if level is not None and member.member_id is not None:
-            seen[member.member_id] = level
-    return seen
-
-
-def level_changes(
-    before: Audience | None,
-    after: Audience | None,
-    members: Iterable[ViewerFacts],
-    *,
-    owner_id: uuid.UUID,
-) -> dict[uuid.UUID, tuple[Level | None, Level | None]]:
-    """The members whose level differs between two effective audiences: (before, after).
-
-    None for `before` is a new record; None for `after` a record that is gone.
-    """
-    roster = list(members)
-    old = audience_members(before, roster, owner_id=owner_id)
-    new = audience_members(after, roster, owner_id=owner_id)
-    return {
-        member: (old.get(member), new.get(member))
-        for member in old.keys() | new.keys()
-        if old.get(member) != new.get(member)
-    }
-
-
-def lost_viewers(
-    before: Audience | None,
-    after: Audience | None,
-    members: Iterable[ViewerFacts],
-    *,
-    owner_id: uuid.UUID,
-) -> set[uuid.UUID]:
-    """The members that must get a REMOVE: listable before, not listable after.
-
-    A member that never could list the record (nothing or MATCH_ONLY before) is never in
-    the result, so a REMOVE never reveals a record's id (DESIGN §4, "no leaks").
-    """
-    changes = level_changes(before, after, members, owner_id=owner_id)
-    return {
-        member
-        for member, (old, new) in changes.items()
-        if old is not None and old.is_listable and (new is None or not new.is_listable)
-    }

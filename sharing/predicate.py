@@ -119,14 +119,36 @@ def _build(
 ) -> ColumnElement[bool]:
     # `entity` may be a model, an alias of one, or SQLAlchemy's wrapper around either.
     tables = tables_of(entity.id.parent.mapper.class_)
+    expiry = None if tables.expires is None else getattr(entity, tables.expires)
+    return _rule(
+        entity.owner_member_id,
+        entity.audience_keys,
+        expiry,
+        member,
+        wanted,
+        excluded,
+        can_read_shared,
+        now,
+    )
+
+
+def _rule(
+    owner: Any,
+    keys: Any,
+    expiry: Any | None,
+    member: Any,
+    wanted: Any,
+    excluded: Any,
+    can_read_shared: Any,
+    now: Any,
+) -> ColumnElement[bool]:
+    # The predicate over the row's own columns: a record's table, or a log of its states.
     current: ColumnElement[bool] = true()
-    if tables.expires is not None:
-        expiry = getattr(entity, tables.expires)
+    if expiry is not None:
         current = or_(expiry.is_(None), expiry > now)
-    keys = entity.audience_keys
     granted = overlap(keys, wanted)
     return or_(
-        entity.owner_member_id == member,
+        owner == member,
         and_(can_read_shared, current, granted, not_(overlap(keys, excluded))),
     )
 
@@ -153,6 +175,27 @@ def visible_to(
         literal(_excluded_keys(viewer), KeyList()),
         literal(can_read, Boolean()),
         literal(now or _utcnow(), DateTime(timezone=True)),
+    )
+
+
+def logged_visible_to(
+    log: Any, viewer: ViewerFacts, reach: Reach = Reach.LIST
+) -> ColumnElement[bool]:
+    """Rows of a change log (columns `owner_member_id`, `audience_keys`, `expires_at`,
+    `at`: a record's state and when it was written) whose state `viewer` could see at
+    the moment it was written, by the same rule as `visible_to`, with the viewer's facts
+    of now. For the feed: a viewer may be told a record left its view only if some
+    logged state of it was visible (DESIGN §4.3)."""
+    can_read = viewer.member_id is not None and viewer.can_read_shared
+    return _rule(
+        log.owner_member_id,
+        log.audience_keys,
+        log.expires_at,
+        literal(viewer.member_id, Uuid()),
+        literal(wanted_keys(viewer, reach.levels), KeyList()),
+        literal(_excluded_keys(viewer), KeyList()),
+        literal(can_read, Boolean()),
+        log.at,
     )
 
 

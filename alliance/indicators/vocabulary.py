@@ -29,6 +29,15 @@ class IndicatorStatus(enum.StrEnum):
     EXPIRED = "EXPIRED"
 
 
+class RemoveReason(enum.StrEnum):
+    """Why a record left a viewer's view."""
+
+    RETRACTED = "RETRACTED"
+    EXPIRED = "EXPIRED"
+    DELETED = "DELETED"  # purged, or the row is gone
+    ACCESS_REVOKED = "ACCESS_REVOKED"  # narrowed, excluded, withdrawn, ...
+
+
 class SightingKind(enum.StrEnum):
     """A member's corroboration of an indicator it can see."""
 

@@ -9,11 +9,11 @@ from alliance.audit.models import ReadEvent
 from alliance.indicators.models import Indicator
 from alliance.members.models import Member
 from schema.ids import to_global_id
-from sharing.policy import ViewerFacts, lost_viewers
 from sharing.storage import stored_audiences
 from tests.fixtures.graphql import Api
 from tests.fixtures.indicators import Intel
 from tests.fixtures.world import World
+from tests.schema.feed_replica import Replica
 
 CREATE = """mutation($v: String!, $a: String, $x: String) { indicatorCreate(input: {
   value: {kind: EMAIL, value: $v}, audience: $a, externalId: $x}) {
@@ -106,12 +106,13 @@ async def test_corroboration_counts_match_only_holders_but_never_invisible_ones(
 async def test_a_policy_change_reapplies_and_tells_who_lost_the_record(
     api: Api, world: World, intel: Intel
 ) -> None:
-    # given an EU member's alliance-wide record, seen by CN and EU members
+    # given an EU member's alliance-wide record, in the synced copies of CN and EU members
     owner = await world.member(region="EU")
     cn, eu = await world.member(region="CN"), await world.member(region="EU")
     record = await intel.indicator(owner, "alliance=FULL")
-    async with world.db.session() as session:
-        before = (await stored_audiences(session, Indicator, [record.id]))[record.id]
+    copies = {m.id: Replica(api, world.token(await world.user(m))) for m in (cn, eu)}
+    for copy in copies.values():
+        await copy.pull()
 
     # when its admin caps indicators at region:EU, anonymously
     query = """mutation($m: ID!) { memberPolicySet(input: {memberId: $m, ceilings: [
@@ -129,10 +130,13 @@ async def test_a_policy_change_reapplies_and_tells_who_lost_the_record(
     ] is None
     seen = await api.query(node, variables, token=world.token(await world.user(eu)))
     assert seen["node"]["owner"] == {"name": None, "label": "a member in EU"}
-    async with world.db.session() as session:
-        after = (await stored_audiences(session, Indicator, [record.id]))[record.id]
-    roster = [ViewerFacts(m.id, m.region_code, True) for m in (owner, cn, eu)]
-    assert lost_viewers(before, after, roster, owner_id=owner.id) == {cn.id}
+    # and the change feed tells CN to drop it and EU to update its copy
+    gid = to_global_id("Indicator", record.id)
+    assert await copies[cn.id].pull() == [
+        {"__typename": "RemoveEvent", "id": gid, "reason": "ACCESS_REVOKED"}
+    ]
+    assert [e["__typename"] for e in await copies[eu.id].pull()] == ["UpsertEvent"]
+    assert set(copies[eu.id].records) == {gid}
 
 
 async def test_a_refusing_ceiling_refuses_a_wider_write(
