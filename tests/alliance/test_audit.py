@@ -144,6 +144,13 @@ async def _indicator_create(world: World) -> tuple[str, dict[str, Any], str]:
     return query, {}, token
 
 
+async def _indicators_upsert(world: World) -> tuple[str, dict[str, Any], str]:
+    _, token = await _analyst_of(world)
+    query = """mutation { indicatorsUpsert(input: {items: [{value: {kind: EMAIL,
+      value: "bulk@shop.com"}, externalId: "case-1"}]}) { errors { code } } }"""
+    return query, {}, token
+
+
 def _own_indicator(operation: str, arguments: str) -> Case:
     async def case(world: World) -> tuple[str, dict[str, Any], str]:
         member, token = await _analyst_of(world)
@@ -257,6 +264,11 @@ CASES: dict[str, tuple[Case, str]] = {
         "indicator.update",
     ),
     "indicatorRetract": (_own_indicator("indicatorRetract", "id: $id"), "indicator.retract"),
+    "indicatorsUpsert": (_indicators_upsert, "indicator.create"),
+    "indicatorsRetract": (
+        _own_indicator("indicatorsRetract", "input: {ids: [$id]}"),
+        "indicator.retract",
+    ),
     "indicatorShare": (
         _own_indicator("indicatorShare", 'id: $id, audience: "region:EU=FULL"'),
         "indicator.share",
