@@ -23,6 +23,7 @@ from alliance.retention import job as retention_job
 from alliance.users import service as user_service
 from api.app import create_app
 from api.curl import curl_command
+from api.sync import commands as sync_commands
 from auth import keys as key_store
 from auth.grants import client_token, user_token
 from auth.keys import KeyRing
@@ -44,6 +45,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(retention_app, name="retention")
 policies_app = typer.Typer(help="Members' sharing policies.", no_args_is_help=True)
 app.add_typer(policies_app, name="policies")
+app.add_typer(sync_commands.app, name="sync")
 
 
 def _settings() -> Settings:
