@@ -67,9 +67,7 @@ async def test_a_file_is_upserted_its_bad_rows_reported_and_a_second_push_change
 
 
 @pytest.mark.e2e
-async def test_a_client_without_the_sync_scope_writes_nothing(
-    world: World, tmp_path: Path
-) -> None:
+async def test_a_client_without_the_sync_scope_writes_nothing(world: World, tmp_path: Path) -> None:
     member = await world.member()
     client, secret = await world.client_with_secret(member, [Scope.INDICATORS_READ])
     file = tmp_path / "catalogue.csv"
