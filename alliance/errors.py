@@ -25,6 +25,7 @@ class ErrorCode(enum.StrEnum):
     CONFLICT = "CONFLICT"
     ILLEGAL_TRANSITION = "ILLEGAL_TRANSITION"
     AGREEMENT_REQUIRED = "AGREEMENT_REQUIRED"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
 
 
 class AllianceError(Exception):
@@ -52,6 +53,12 @@ class NotFound(AllianceError):
 
 class Forbidden(AllianceError):
     code = ErrorCode.FORBIDDEN
+
+
+class Unauthenticated(AllianceError):
+    """The caller's token no longer holds (expired, revoked, its principal shut out)."""
+
+    code = ErrorCode.UNAUTHENTICATED
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,12 +14,13 @@ from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from alliance.config import Environment, Settings
 from alliance.db import RETRY_AFTER_SECONDS, Database, is_unavailable
 from alliance.health import is_database_ready
 from alliance.identity_providers.secret_box import SecretBox
+from alliance.indicators.change_signal import ChangeSignal
 from alliance.policies.reapply import ReapplyOptions, sweep_forever
 from alliance.ratelimit import Rate, open_buckets
 from api.dev_login import routes as dev_login_routes
@@ -72,12 +73,15 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
         batch_size=settings.reapply_batch_size,
         sweep_seconds=settings.reapply_sweep_seconds,
     )
+    signal = ChangeSignal(db)
     graphql = AllianceGraphQL(
         build_schema(CostPolicy.from_settings(settings, buckets)),
         database=db,
         secret_box=secret_box,
         graphql_ide=None,  # RequireViewer serves our own page (api/graphiql.py)
         reapply=reapply,
+        tokens=tokens,
+        signal=signal,
     )
     federation = Federation(secret_box=secret_box, callback_url=f"{settings.issuer}/auth/callback")
 
@@ -108,6 +112,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
         sweeping.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await sweeping
+        await signal.close()
         await buckets.close()
         await db.dispose()
 
@@ -118,6 +123,8 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
                 RequireViewer(graphql, graphiql=settings.graphiql),
                 methods=["GET", "POST"],
             ),
+            # The same endpoint over WebSocket: the `changes` subscription.
+            WebSocketRoute("/graphql", RequireViewer(graphql, graphiql=False)),
             *home_routes(settings),
             *(graphiql_routes() if settings.graphiql else []),
             Route("/healthz", healthz),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 from cross_web import HTTPException
@@ -10,16 +11,24 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET, UnsetType
 
 from alliance.db import UNAVAILABLE_MESSAGE, Database
+from alliance.errors import Unauthenticated
 from alliance.identity_providers.secret_box import SecretBox
+from alliance.indicators.change_signal import ChangeSignal
 from alliance.policies.reapply import ReapplyOptions
 from api import graphiql
 from auth.middleware import ViewerUser, request_session_of, unauthorized, unavailable
-from schema.context import Context
+from auth.principals import viewer_for
+from auth.tokens import InvalidToken, TokenIssuer
+from schema.context import Context, SocketContext
 from schema.cost_limit import THROTTLED
+from sharing import PrincipalKind, Viewer
 
 
 def _retry_after(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> int | None:
@@ -39,18 +48,35 @@ def request_error(message: str, status: int = 400) -> JSONResponse:
     return JSONResponse(body, status_code=status)
 
 
+# Before `connection_init` names one, a socket's viewer may read nothing.
+NOBODY = Viewer(
+    kind=PrincipalKind.USER,
+    principal_id=uuid.UUID(int=0),
+    member_id=None,
+    region=None,
+    roles=frozenset(),
+    scopes=frozenset(),
+)
+
+
 class AllianceGraphQL(GraphQL[Context, None]):
     def __init__(
         self,
         *args: Any,
         database: Database,
         secret_box: SecretBox,
+        tokens: TokenIssuer,
+        signal: ChangeSignal,
         reapply: ReapplyOptions | None = None,
         **kwargs: Any,
     ) -> None:
+        # graphql-transport-ws only: the older graphql-ws protocol is not spoken.
+        kwargs["subscription_protocols"] = (GRAPHQL_TRANSPORT_WS_PROTOCOL,)
         super().__init__(*args, **kwargs)
         self.database = database
         self.secret_box = secret_box
+        self.tokens = tokens
+        self.signal = signal
         self.reapply = reapply or ReapplyOptions()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -94,6 +120,15 @@ class AllianceGraphQL(GraphQL[Context, None]):
         return decoded
 
     async def get_context(self, request: Any, response: Any) -> Context:
+        if request.scope["type"] == "websocket":
+            return SocketContext(
+                viewer=NOBODY,
+                database=self.database,
+                secret_box=self.secret_box,
+                reapply=self.reapply,
+                request_session=self.database.request_session(),  # never used: see SocketContext
+                signal=self.signal,
+            )
         user = request.scope["user"]
         if not isinstance(user, ViewerUser):  # RequireViewer lets only viewers through
             raise RuntimeError("no viewer on an authenticated route")
@@ -104,6 +139,33 @@ class AllianceGraphQL(GraphQL[Context, None]):
             reapply=self.reapply,
             request_session=request_session_of(request.scope),
         )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """`connection_init`: its payload's `authorization` (`Bearer <access token>`) names
+        the viewer, checked like a bearer header; without a valid one the socket closes
+        (4403). The subscription checks it again before every page (`recheck`)."""
+        if not isinstance(context, SocketContext):
+            raise ConnectionRejectionError({"message": "Not a WebSocket."})
+        given = context.connection_params.get("authorization")
+        scheme, _, token = given.partition(" ") if isinstance(given, str) else ("", "", "")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ConnectionRejectionError({"message": "Send an access token in connection_init."})
+
+        async def recheck() -> Viewer:
+            try:
+                claims = self.tokens.verify(token.strip())
+                async with self.database.session() as session:
+                    return await viewer_for(session, claims)
+            except InvalidToken as refused:
+                raise Unauthenticated(str(refused)) from None
+
+        try:
+            context.viewer = await recheck()
+        except Unauthenticated as refused:
+            raise ConnectionRejectionError({"message": refused.message}) from None
+        context.recheck = recheck
+        unset: UnsetType = UNSET
+        return unset
 
     def create_response(
         self,
@@ -139,11 +201,9 @@ class RequireViewer:
         response: Response
         if self._is_ide_page(scope):
             response = graphiql.page()
-        elif isinstance(scope.get("user"), ViewerUser):
+        elif isinstance(scope.get("user"), ViewerUser) or scope["type"] == "websocket":
+            # A socket names its viewer in `connection_init` (AllianceGraphQL.on_ws_connect).
             await self.app(scope, receive, send)
-            return
-        elif scope["type"] == "websocket":
-            await send({"type": "websocket.close", "code": 4401})
             return
         else:
             response = unauthorized()

@@ -36,6 +36,7 @@ from schema.identity_providers.mutations.identity_provider_register import (
 from schema.identity_providers.queries import identity_provider
 from schema.indicators.changes import changes
 from schema.indicators.images import similar_images
+from schema.indicators.live import changes as live_changes
 from schema.indicators.mutations.indicator_create import indicator_create
 from schema.indicators.mutations.indicator_legal_hold_set import indicator_legal_hold_set
 from schema.indicators.mutations.indicator_retract import indicator_retract
@@ -126,6 +127,11 @@ class Mutation:
     contact_request_answer = contact_request_answer
 
 
+@strawberry.type(description="What is pushed to you over a WebSocket (graphql-transport-ws).")
+class Subscription:
+    changes = live_changes
+
+
 def build_schema(cost: CostPolicy | None = None) -> strawberry.Schema:
     """The schema with its limits; build it once per process. Without a `cost` policy,
     the default maximum and budgets, kept in this process."""
@@ -141,6 +147,7 @@ def build_schema(cost: CostPolicy | None = None) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[
             MemberType,
             BrandType,

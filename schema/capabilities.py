@@ -1,4 +1,4 @@
-"""Every Query and Mutation field declares the capability it needs; this enforces it.
+"""Every Query, Mutation and Subscription field declares the capability it needs; this enforces it.
 
 `query_field` and `mutation_field` are the only way to add a root field (a test walks the
 schema and fails on a root field without a declaration). A capability is a scope, or
@@ -74,7 +74,26 @@ def capability_of(field: StrawberryField) -> Capability | None:
     for extension in field.extensions:
         if isinstance(extension, RequireCapability):
             return extension.capability
-    return None
+    declared = field.metadata.get(_CAPABILITY)
+    return declared if isinstance(declared, Capability) else None
+
+
+_CAPABILITY = "alliance.capability"
+
+
+def subscription_field(resolver: Any, *, capability: Capability, description: str) -> Any:
+    """A Subscription field that needs `capability`. Strawberry's field extensions do not
+    wrap the async generator of a subscription, so the resolver itself checks it (with
+    `require`) whenever it (re)checks its viewer; the field declares it here."""
+    return strawberry.subscription(
+        resolver, description=description, metadata={_CAPABILITY: capability}
+    )
+
+
+def require(capability: Capability, viewer: Viewer) -> None:
+    """FORBIDDEN unless `viewer` has `capability`."""
+    if not capability.allows(viewer):
+        raise capability.forbidden()
 
 
 def query_field(resolver: Any, *, capability: Capability, description: str) -> Any:

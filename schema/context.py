@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import InitVar, dataclass, field
 from typing import Any
@@ -12,7 +12,9 @@ from strawberry.types import Info as StrawberryInfo
 
 from alliance.audit.reads import ReadLog
 from alliance.db import Database
+from alliance.errors import Forbidden
 from alliance.identity_providers.secret_box import SecretBox
+from alliance.indicators.change_signal import ChangeSignal
 from alliance.policies.reapply import ReapplyOptions
 from alliance.request_session import RequestSession
 from sharing import Viewer
@@ -57,6 +59,38 @@ class Context:
         together when it ends, or not at all."""
         async with self.request.writing() as session:
             yield session
+
+
+class OverHttpOnly(Forbidden):
+    """A query or mutation sent over a WebSocket: only subscriptions run there."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Over a WebSocket only subscriptions run: send queries and mutations over HTTP."
+        )
+
+
+@dataclass
+class SocketContext(Context):
+    """The context of a WebSocket (graphql-transport-ws): who is calling is established at
+    `connection_init` (`on_ws_connect`), from the token in its payload, and checked again
+    by `recheck` while the socket lives. A subscription reads through sessions of its own,
+    one per page (`database.viewer_session`): a session held open for the socket's life
+    would keep a transaction open for hours. Queries and mutations go over HTTP."""
+
+    connection_params: dict[str, Any] = field(default_factory=dict)
+    recheck: Callable[[], Awaitable[Viewer]] | None = None
+    signal: ChangeSignal | None = None
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        raise OverHttpOnly()
+        yield  # pragma: no cover - never reached: a generator for asynccontextmanager
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        raise OverHttpOnly()
+        yield  # pragma: no cover
 
 
 Info = StrawberryInfo[Context, None]

@@ -54,6 +54,17 @@ def _shown(error: GraphQLError) -> GraphQLError:
     return _masked(original, nodes=error.nodes, path=error.path)
 
 
+def error_of(original: BaseException) -> GraphQLError:
+    """What the caller may see of an exception raised outside the operation's own error
+    handling (a subscription's later pages): ours with its code and field, the rest masked."""
+    if isinstance(original, GraphQLError):
+        return original
+    if isinstance(original, AllianceError):
+        extensions = {"code": original.code.value, "field": original.field}
+        return GraphQLError(original.message, extensions=extensions)
+    return _masked(original)
+
+
 def _masked(original: BaseException, **where: Any) -> GraphQLError:
     """UNAVAILABLE while the database is unreachable (the view answers 503), else INTERNAL."""
     if is_unavailable(original):

@@ -89,6 +89,11 @@ async def resolve_changes(
             first=first,
             reads_log=info.context.reads,
         )
+    return page_of(page)
+
+
+def page_of(page: feed.ChangePage) -> ChangePage:
+    """A page of the feed as GraphQL shows it (the query's and the subscription's)."""
     return ChangePage(
         events=[_event(event, page.cursor) for event in page.events],
         cursor=page.cursor,

@@ -1,0 +1,139 @@
+"""The `changes` subscription over a real WebSocket (graphql-transport-ws) to real
+`alliance serve` processes: the token is checked at connection_init and again before every
+page, and a write through another instance reaches the subscriber."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import websockets
+from websockets.exceptions import ConnectionClosed
+
+from alliance.indicators.models import Indicator
+from schema.ids import to_global_id
+from sharing import Scope
+from tests.fixtures.indicators import Intel
+from tests.fixtures.servers import base_env, serving
+from tests.fixtures.world import World
+
+SUBSCRIBE = """subscription { changes { cursor hasMore events { __typename
+  ... on UpsertEvent { record { id value } } ... on RemoveEvent { id reason } } } }"""
+# A guard against a hung test, not a wait: every step below waits on a message.
+PATIENCE = 20
+
+
+def _token(base: str, client_id: str, secret: str) -> str:  # before the socket: may block
+    answer = httpx.post(
+        f"{base}/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=(client_id, secret),
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    token: str = answer.json()["access_token"]
+    return token
+
+
+async def _received(socket: Any) -> dict[str, Any]:
+    message: dict[str, Any] = json.loads(await asyncio.wait_for(socket.recv(), PATIENCE))
+    return message
+
+
+async def _subscribed(base: str, token: str) -> Any:
+    socket = await websockets.connect(
+        base.replace("http://", "ws://") + "/graphql", subprotocols=["graphql-transport-ws"]
+    )
+    await socket.send(
+        json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
+    )
+    assert (await _received(socket))["type"] == "connection_ack"
+    await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}}))
+    return socket
+
+
+def _upserted(message: dict[str, Any]) -> set[str]:
+    assert message["type"] == "next", message
+    events = message["payload"]["data"]["changes"]["events"]
+    return {e["record"]["id"] for e in events if e["__typename"] == "UpsertEvent"}
+
+
+def _id(record: Indicator) -> str:
+    return to_global_id("Indicator", record.id)
+
+
+@pytest.mark.e2e
+async def test_a_write_through_another_instance_is_pushed_until_the_reader_is_shut_out(
+    world: World, intel: Intel, tmp_path: Path
+) -> None:
+    owner = await world.member(region="EU")
+    reader = await world.member(region="CN")
+    first = await intel.indicator(owner, "alliance=FULL")
+    await intel.indicator(owner, "region:EU=FULL")  # never the reader's
+    reading, reading_secret = await world.client_with_secret(reader, [Scope.INDICATORS_READ])
+    writing, writing_secret = await world.client_with_secret(owner, [Scope.SYNC])
+    env = base_env(tmp_path, world.db.url)
+
+    with serving(env) as one, serving(env) as other:
+        socket = await _subscribed(one, _token(one, reading.client_id, reading_secret))
+        try:
+            assert _upserted(await _received(socket)) == {_id(first)}  # what it may list now
+
+            # the owner's system writes through the other instance
+            upsert = """mutation { indicatorsUpsert(input: {items: [{value: {kind: EMAIL,
+              value: "pushed@seller.example.com"}, audience: "alliance=FULL"}]}) {
+              results { id status } } }"""
+            token = _token(other, writing.client_id, writing_secret)
+            async with httpx.AsyncClient(base_url=other, timeout=30) as client:
+                answer = await client.post(
+                    "/graphql", json={"query": upsert}, headers={"Authorization": f"Bearer {token}"}
+                )
+            written = answer.json()["data"]["indicatorsUpsert"]["results"][0]
+            assert written["status"] == "CREATED"
+            assert _upserted(await _received(socket)) == {written["id"]}
+
+            # the reader's member is suspended: at the next page its token no longer holds
+            await intel.suspend(reader)
+            await intel.indicator(owner, "alliance=FULL")  # a change that wakes the socket
+            refused = await _received(socket)
+        finally:
+            await socket.close()
+
+    assert refused["type"] in {"error", "next"}, refused
+    payload = refused["payload"]
+    errors = payload if refused["type"] == "error" else payload["errors"]
+    assert [e["extensions"]["code"] for e in errors] == ["UNAUTHENTICATED"], refused
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("payload", [{}, {"authorization": "Bearer not-a-token"}])
+async def test_a_socket_without_a_valid_token_is_closed_at_connection_init(
+    world: World, tmp_path: Path, payload: dict[str, str]
+) -> None:
+    with serving(base_env(tmp_path, world.db.url)) as base:
+        async with websockets.connect(
+            base.replace("http://", "ws://") + "/graphql", subprotocols=["graphql-transport-ws"]
+        ) as socket:
+            await socket.send(json.dumps({"type": "connection_init", "payload": payload}))
+            with pytest.raises(ConnectionClosed) as closed:
+                await asyncio.wait_for(socket.recv(), PATIENCE)
+
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4403
+
+
+@pytest.mark.e2e
+async def test_the_older_graphql_ws_protocol_is_not_spoken(world: World, tmp_path: Path) -> None:
+    with serving(base_env(tmp_path, world.db.url)) as base:
+        async with websockets.connect(
+            base.replace("http://", "ws://") + "/graphql", subprotocols=["graphql-ws"]
+        ) as socket:
+            with pytest.raises(ConnectionClosed) as closed:
+                await asyncio.wait_for(socket.recv(), PATIENCE)
+
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4406  # subprotocol not acceptable
