@@ -66,6 +66,7 @@ from schema.regions.queries import regions
 from schema.reserved_aliases import NoReservedAliases
 from schema.retention.mutations.retention_settings_set import retention_settings_set
 from schema.retention.queries import retention_settings_query
+from schema.socket_operations import SubscriptionsOnlyOverSockets
 from schema.users.mutations.user_deactivate import user_deactivate
 from schema.users.mutations.user_invite import user_invite
 from schema.users.mutations.user_role_set import user_role_set
@@ -160,6 +161,7 @@ def build_schema(cost: CostPolicy | None = None) -> strawberry.Schema:
         config=StrawberryConfig(auto_camel_case=True),
         extensions=[
             ErrorPolicy,
+            SubscriptionsOnlyOverSockets,
             RequireOperationName,
             RefuseControlCharacters,
             ReadAudit,

@@ -137,3 +137,32 @@ async def test_the_older_graphql_ws_protocol_is_not_spoken(world: World, tmp_pat
 
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 4406  # subprotocol not acceptable
+
+
+@pytest.mark.e2e
+async def test_a_query_over_the_socket_is_refused(
+    world: World, intel: Intel, tmp_path: Path
+) -> None:
+    # Over the socket only subscriptions read: a query's session would stay open with it.
+    member = await world.member()
+    await intel.indicator(member, "alliance=FULL")
+    client, secret = await world.client_with_secret(member, [Scope.INDICATORS_READ])
+    with serving(base_env(tmp_path, world.db.url)) as base:
+        token = _token(base, client.client_id, secret)
+        async with websockets.connect(
+            base.replace("http://", "ws://") + "/graphql", subprotocols=["graphql-transport-ws"]
+        ) as socket:
+            init = {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
+            await socket.send(json.dumps(init))
+            assert (await _received(socket))["type"] == "connection_ack"
+            query = "{ indicators(first: 1) { edges { node { id } } } }"
+            await socket.send(
+                json.dumps({"id": "q", "type": "subscribe", "payload": {"query": query}})
+            )
+            answer = await _received(socket)
+
+    assert answer["type"] == "next", answer
+    assert answer["payload"]["data"] is None
+    [error] = answer["payload"]["errors"]
+    assert error["extensions"]["code"] == "FORBIDDEN"
+    assert "only subscriptions" in error["message"]
