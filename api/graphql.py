@@ -128,6 +128,7 @@ class AllianceGraphQL(GraphQL[Context, None]):
                 reapply=self.reapply,
                 request_session=self.database.request_session(),  # never used: see SocketContext
                 signal=self.signal,
+                socket=request,
             )
         user = request.scope["user"]
         if not isinstance(user, ViewerUser):  # RequireViewer lets only viewers through

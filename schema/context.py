@@ -81,6 +81,12 @@ class SocketContext(Context):
     connection_params: dict[str, Any] = field(default_factory=dict)
     recheck: Callable[[], Awaitable[Viewer]] | None = None
     signal: ChangeSignal | None = None
+    socket: Any = None  # the WebSocket, closed when its viewer no longer holds
+
+    async def shut(self, code: int, reason: str) -> None:
+        """Close the socket: its viewer may no longer read (4401) or lost the right (4403)."""
+        if self.socket is not None:
+            await self.socket.close(code=code, reason=reason[:120])
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

@@ -4,11 +4,12 @@ It is the feed of `Query.changes` (alliance/indicators/changes.py) read from the
 subscriber's own cursor whenever the change log may hold something new: woken by
 PostgreSQL's notifications from any instance, or by polling on SQLite
 (alliance/indicators/change_signal.py), and at least every RECHECK_SECONDS. Before every
-read it checks the subscriber again (token expiry, revocation, suspension, scope): a
-subscriber that may no longer read gets an error and nothing more. Each read is one page
-of at most `first` log entries in a session of its own; a subscriber that falls behind is
-never dropped: it gets the next pages at once, each with `hasMore`, from where its cursor
-stands, and a client that reconnects resumes with `after` = the last cursor it applied.
+read it checks the subscriber again (token expiry, revocation, suspension, scope): the
+socket of a subscriber that may no longer read is closed (4401; 4403 without the scope).
+Each read is one page of at most `first` log entries in a session of its own; a
+subscriber that falls behind is never dropped: it gets the next pages at once, each with
+`hasMore`, from where its cursor stands, and a client that reconnects resumes with
+`after` = the last cursor it applied.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Annotated
 
 import strawberry
 
-from alliance.errors import Forbidden
+from alliance.errors import Forbidden, Unauthenticated
 from alliance.indicators import changes as feed
 from schema.capabilities import require, requires, subscription_field
 from schema.context import Info, SocketContext
@@ -48,6 +49,11 @@ async def subscribe_changes(
     while True:
         try:
             page = await _page(context, cursor, first)
+        except (Unauthenticated, Forbidden) as refused:  # the socket is shut, not just this
+            await context.shut(
+                4401 if isinstance(refused, Unauthenticated) else 4403, refused.message
+            )
+            return
         except Exception as error:  # shown like any answer's errors, internals masked
             raise error_of(error) from None
         cursor = page.cursor
