@@ -145,6 +145,7 @@ def pull_command(
     except KeyboardInterrupt:
         pass
     finally:
-        held = copy.count()
+        held, counted = copy.count(), copy.applied
         copy.close()
-    typer.echo(f"{held:,} indicators in {replica}")
+    done = ", ".join(f"{count:,} {what}" for what, count in sorted(counted.items()))
+    typer.echo(f"{held:,} indicators in {replica} ({done or 'nothing new'})")

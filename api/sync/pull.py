@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,8 @@ class Replica:
     def __init__(self, path: Path) -> None:
         self.db = sqlite3.connect(path, isolation_level=None)  # transactions by hand
         self.db.executescript(_SCHEMA)
+        # What this run applied: UPSERT and each REMOVE reason, and RESYNC, counted.
+        self.applied: Counter[str] = Counter()
 
     def close(self) -> None:
         self.db.close()
@@ -69,11 +72,14 @@ class Replica:
                 kind = event["__typename"]
                 if kind == "ResyncEvent":
                     self.db.execute("DELETE FROM indicators")
+                    self.applied["RESYNC"] += 1
                 elif kind == "RemoveEvent":
                     self.db.execute("DELETE FROM indicators WHERE id = ?", (event["id"],))
+                    self.applied[f"REMOVE {event['reason']}"] += 1
                     applied += 1
                 else:
                     self._upsert(event["record"])
+                    self.applied["UPSERT"] += 1
                     applied += 1
             self.db.execute(
                 "INSERT INTO sync_state (name, value) VALUES ('cursor', ?) "

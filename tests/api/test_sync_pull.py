@@ -65,3 +65,4 @@ async def test_the_copy_is_what_the_system_may_list_and_follows_a_retraction(
     assert again.returncode == 0, again.stderr
     assert _held(replica) == {to_global_id("Indicator", i.id) for i in shared[1:]}
     assert "2 indicators" in again.stdout
+    assert "1 REMOVE RETRACTED" in again.stdout
