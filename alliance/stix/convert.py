@@ -94,18 +94,21 @@ def _labels(item: VisibleIndicator) -> list[str]:
     return labels
 
 
-def version(item: VisibleIndicator) -> dt.datetime:
-    """The record's version: when it last changed, to the millisecond (STIX `modified`)."""
-    moment = _utc(item.indicator.updated_at)
+def _milliseconds(moment: dt.datetime) -> dt.datetime:
+    moment = _utc(moment)
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def version(item: VisibleIndicator) -> dt.datetime:
+    """The record's version: when it last changed, to the millisecond (STIX `modified`,
+    TAXII's version and date added)."""
+    return max(_milliseconds(item.indicator.updated_at), _milliseconds(item.indicator.created_at))
 
 
 def indicator_sdo(item: VisibleIndicator) -> Any:
     """The record's `indicator` SDO."""
     i = item.indicator
-    created = _utc(i.created_at)
-    created = created.replace(microsecond=created.microsecond // 1000 * 1000)
-    modified = max(version(item), created)
+    created = _milliseconds(i.created_at)
     valid_from = _utc(i.first_seen)
     expires = None if i.expires_at is None else _utc(i.expires_at)
     owner = owner_identity(item)
@@ -117,7 +120,7 @@ def indicator_sdo(item: VisibleIndicator) -> Any:
     return stix2.v21.Indicator(
         id=stix_id(i.id),
         created=created,
-        modified=modified,
+        modified=version(item),
         name=f"{i.kind.value.replace('_', ' ').lower()}: {i.value}"[:250],
         description=f"Reported to the alliance; matched on {i.match_key}.",
         indicator_types=["malicious-activity"],
