@@ -30,9 +30,12 @@ from sharing import Viewer
 # The only object type in a collection, and the only STIX version.
 OBJECT_TYPE = "indicator"
 SPEC_VERSION = "2.1"
-# Log rows one request may walk while filling a page (records invisible to the viewer,
-# removals and `added_after` filtering consume rows without giving objects).
+# What one request may walk while filling a page: records invisible to the viewer,
+# removals and filters consume log rows without giving objects. Feed pages are never
+# split (the cursor is per page), so each is at most the room left in the page: a small
+# `limit` reads small feed pages, and the number of reads is capped too.
 SCAN_BUDGET = 20_000
+MAX_FEED_READS = 20
 MAX_MATCH_IDS = 1_000
 
 
@@ -136,8 +139,9 @@ async def objects(
 
     `next` resumes after the last record returned; `more` says more may follow now. The
     feed gives whole pages, so a page may hold a few more than `limit` where records
-    expire together; a page may hold fewer where the scan budget ran out (`more` then
-    says so).
+    expire together; a page may hold fewer, even none, where the scan budget ran out
+    (`more` then says so). With `wanted.ids` (at most MAX_MATCH_IDS) every match comes
+    in one page.
     """
     if wanted.excludes_everything():
         return ObjectsPage(next=after)
@@ -153,8 +157,11 @@ async def objects(
             )
         )
     page = ObjectsPage(next=after, more=True)
-    scanned = 0
-    while page.more and len(page.items) < limit and scanned < SCAN_BUDGET:
+    scanned = reads_made = 0
+    while page.more and len(page.items) < limit:
+        if scanned >= SCAN_BUDGET or reads_made >= MAX_FEED_READS:
+            break
+        reads_made += 1
         room = limit - len(page.items)
         changes = await feed.changes(
             session, viewer=viewer, after=page.next, first=min(room, feed.MAX_FIRST)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from starlette.requests import Request
 
-from alliance.stix.collections import ObjectFilter, timestamp
+from alliance.stix.collections import MAX_MATCH_IDS, ObjectFilter, timestamp
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1_000
@@ -47,9 +47,12 @@ def _versions(request: Request) -> frozenset[str] | None:
 def object_filter(request: Request, *, with_id: bool = True) -> ObjectFilter:
     """The filters of a request (match[id] and match[type] only where `with_id`)."""
     added_after = request.query_params.get("added_after")
+    ids = _listed(request, "match[id]") if with_id else None
+    if ids is not None and len(ids) > MAX_MATCH_IDS:
+        raise BadParameter(f"`match[id]` takes at most {MAX_MATCH_IDS:,} ids.")
     return ObjectFilter(
         added_after=None if added_after is None else _moment(added_after, "added_after"),
-        ids=_listed(request, "match[id]") if with_id else None,
+        ids=ids,
         types=_listed(request, "match[type]") if with_id else None,
         versions=_versions(request),
         spec_versions=_listed(request, "match[spec_version]"),

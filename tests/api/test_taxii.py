@@ -271,3 +271,29 @@ async def test_a_record_narrowed_away_disappears(
     assert await _all_ids(api, token) == []
     gone = await get(api, f"{ROOT}/collections/{ALL}/objects/{sdo_id(record)}/", token)
     assert gone.status_code == 404
+
+
+async def test_a_page_walks_a_bounded_part_of_the_feed_and_the_next_one_goes_on(
+    api: Api, world: World, intel: Intel
+) -> None:
+    # given 25 records the viewer may not see, then one it may
+    owner = await world.member(region="CN")
+    viewer = await world.member(region="EU")
+    for _ in range(25):
+        await intel.indicator(owner, "region:CN=FULL")
+    shared = await intel.indicator(owner, "region:EU=FULL")
+    token = await _token(world, viewer)
+
+    # when it pages with limit=1: each request reads at most 20 feed pages of 1 entry
+    pages: list[list[str]] = []
+    params: dict[str, Any] = {"limit": 1}
+    for _ in range(10):
+        body = await _ok(api, f"{ROOT}/collections/{ALL}/objects/", token, **params)
+        pages.append([o["id"] for o in body.get("objects", [])])
+        if not body["more"]:
+            break
+        params = {"limit": 1, "next": body["next"]}
+
+    # then the first page is empty but says there is more, and the record comes once
+    assert pages[0] == []
+    assert [i for page in pages for i in page] == [sdo_id(shared)]
