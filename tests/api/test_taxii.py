@@ -16,6 +16,7 @@ from alliance.members.models import Member
 from alliance.stix.collections import COLLECTIONS
 from schema.ids import to_global_id
 from sharing import Scope
+from sharing.audience import Tlp
 from tests.fixtures.graphql import Api
 from tests.fixtures.indicators import Intel
 from tests.fixtures.world import World
@@ -297,3 +298,43 @@ async def test_a_page_walks_a_bounded_part_of_the_feed_and_the_next_one_goes_on(
     # then the first page is empty but says there is more, and the record comes once
     assert pages[0] == []
     assert [i for page in pages for i in page] == [sdo_id(shared)]
+
+
+async def test_a_former_member_that_retained_its_records_is_named_nowhere(
+    api: Api, world: World, intel: Intel
+) -> None:
+    # given a FULL record of a member, then the member offboarded with RETAIN
+    leaver = await world.member(region="CN", name="Leaving Brand SA")
+    viewer = await world.member(region="EU")
+    record = await intel.indicator(leaver, "alliance=FULL")
+    token = await _token(world, viewer)
+    assert await _all_ids(api, token, NAMED) == [sdo_id(record)]
+    admin = world.token(await world.alliance_admin())
+    done = await api.query(
+        """mutation($id: ID!) { memberOffboard(id: $id, dataDisposition: RETAIN) {
+          errors { code } } }""",
+        {"id": to_global_id("Member", leaver.id)},
+        token=admin,
+    )
+    assert done["memberOffboard"]["errors"] == []
+
+    # then the record stays, without its owner, in the anonymous collection
+    found = await _ok(api, f"{ROOT}/collections/{ALL}/objects/{sdo_id(record)}/", token)
+    (obj,) = found["objects"]
+    assert "created_by_ref" not in obj
+    assert await _all_ids(api, token, NAMED) == []
+    assert await _all_ids(api, token, ANONYMOUS) == [sdo_id(record)]
+
+
+async def test_tlp_labels_are_marked(api: Api, world: World, intel: Intel) -> None:
+    owner = await world.member(region="EU")
+    strict = await intel.indicator(owner, "", tlp=Tlp.AMBER_STRICT)
+    clear = await intel.indicator(owner, "", tlp=Tlp.CLEAR)
+    token = await _token(world, owner)
+
+    body = await _ok(api, f"{ROOT}/collections/{ALL}/objects/", token)
+    by_id = {o["id"]: o for o in body["objects"]}
+
+    assert by_id[sdo_id(strict)]["object_marking_refs"] == [stix2.TLP_AMBER.id]
+    assert "tlp:amber+strict" in by_id[sdo_id(strict)]["labels"]
+    assert by_id[sdo_id(clear)]["object_marking_refs"] == [stix2.TLP_WHITE.id]
