@@ -122,6 +122,9 @@ class ObjectsPage:
     items: list[VisibleIndicator] = field(default_factory=list)
     next: str | None = None
     more: bool = False
+    # PostgreSQL: changes of transactions still open (anywhere in the cluster) wait to be
+    # put in order behind this page; polling again soon with `next` gets them.
+    pending: bool = False
 
 
 async def objects(
@@ -174,7 +177,7 @@ async def objects(
             and collection.keeps(event.record)
             and wanted.keeps(event.record)
         )
-        page.next, page.more = changes.cursor, changes.has_more
+        page.next, page.more, page.pending = changes.cursor, changes.has_more, changes.pending
     reads_log.note("taxii", "Indicator", (item.indicator.id for item in page.items))
     return page
 

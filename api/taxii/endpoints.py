@@ -24,7 +24,7 @@ from alliance.stix import collections
 from alliance.stix.collections import COLLECTIONS, Collection
 from api.taxii import parameters, resources
 from api.taxii.parameters import BadParameter
-from api.taxii.responses import PREFIX, accepts_taxii, taxii_error, taxii_json
+from api.taxii.responses import PREFIX, TAXII_MEDIA, accepts_taxii, taxii_error, taxii_json
 from auth.middleware import ViewerUser, request_session_of
 from sharing import Scope, Viewer
 
@@ -57,7 +57,7 @@ def _refusal(request: Request) -> Response | None:
     if not request.user.viewer.has_scope(Scope.INDICATORS_READ):
         return taxii_error(403, "Forbidden", "TAXII needs the `indicators:read` right.")
     if not accepts_taxii(request):
-        return taxii_error(406, "Not acceptable", f"This server answers {resources.TAXII_MEDIA}.")
+        return taxii_error(406, "Not acceptable", f"This server answers {TAXII_MEDIA}.")
     return None
 
 
@@ -114,15 +114,14 @@ async def collection_one(call: Call) -> Response:
     return _not_found("collection") if found is None else taxii_json(resources.collection(found))
 
 
-async def _page(
-    call: Call, *, with_id: bool = True
-) -> tuple[Collection, collections.ObjectsPage] | None:
+async def _page(call: Call) -> collections.ObjectsPage | None:
+    """The page of objects the request asks for; None for an unknown collection."""
     found = _collection(call)
     if found is None:
         return None
-    wanted = parameters.object_filter(call.request, with_id=with_id)
+    wanted = parameters.object_filter(call.request)
     async with call.session.reading() as session:
-        page = await collections.objects(
+        return await collections.objects(
             session,
             viewer=call.viewer,
             collection=found,
@@ -131,23 +130,20 @@ async def _page(
             after=parameters.after(call.request),
             reads_log=call.reads,
         )
-    return found, page
 
 
 async def objects(call: Call) -> Response:
-    found = await _page(call)
-    if found is None:
+    page = await _page(call)
+    if page is None:
         return _not_found("collection")
-    _, page = found
-    return resources.envelope(page.items, more=page.more, next_page=page.next)
+    return resources.envelope(page)
 
 
 async def manifest(call: Call) -> Response:
-    found = await _page(call)
-    if found is None:
+    page = await _page(call)
+    if page is None:
         return _not_found("collection")
-    _, page = found
-    return resources.manifest(page.items, more=page.more, next_page=page.next)
+    return resources.manifest(page)
 
 
 async def _object(call: Call) -> list[VisibleIndicator] | None:
@@ -171,7 +167,7 @@ async def object_one(call: Call) -> Response:
     items = await _object(call)
     if items is None:
         return _not_found("object")
-    return resources.envelope(items, more=False, next_page=None)
+    return resources.envelope(collections.ObjectsPage(items=items))
 
 
 async def object_versions(call: Call) -> Response:

@@ -10,10 +10,10 @@ from starlette.responses import Response
 
 from alliance.indicators.reads import VisibleIndicator
 from alliance.stix import indicator_sdo, stix_id, version
-from alliance.stix.collections import Collection, timestamp
+from alliance.stix.collections import Collection, ObjectsPage, timestamp
 from api.taxii.responses import STIX_MEDIA, TAXII_MEDIA, taxii_json
 
-__all__ = ["TAXII_MEDIA", "api_root", "collection", "discovery", "envelope", "manifest"]
+__all__ = ["api_root", "collection", "discovery", "envelope", "manifest", "versions"]
 
 
 def discovery(base_url: str, api_root: str) -> dict[str, Any]:
@@ -56,23 +56,35 @@ def _date_headers(items: Sequence[VisibleIndicator]) -> dict[str, str]:
     }
 
 
-def _paged(body: dict[str, Any], *, more: bool, next_page: str | None) -> dict[str, Any]:
-    body["more"] = more
-    if next_page is not None:
+# Changes of transactions still open wait behind the page (the feed's `pending`): poll
+# again soon with `next`. TAXII has no word for it; `more` stays what the feed says.
+PENDING_HEADER = "X-Alliance-Pending"
+
+
+def _headers(page: ObjectsPage) -> dict[str, str]:
+    headers = _date_headers(page.items)
+    if page.pending:
+        headers[PENDING_HEADER] = "true"
+    return headers
+
+
+def _paged(body: dict[str, Any], page: ObjectsPage) -> dict[str, Any]:
+    body["more"] = page.more
+    if page.next is not None:
         # Given even when `more` is false: polling later with it resumes exactly there.
-        body["next"] = next_page
+        body["next"] = page.next
     return body
 
 
-def envelope(items: Sequence[VisibleIndicator], *, more: bool, next_page: str | None) -> Response:
-    """An envelope of the records' indicator SDOs."""
-    objects = [json.loads(indicator_sdo(item).serialize()) for item in items]
-    body = _paged({"objects": objects} if objects else {}, more=more, next_page=next_page)
-    return taxii_json(body, headers=_date_headers(items))
+def envelope(page: ObjectsPage) -> Response:
+    """An envelope of the page's indicator SDOs."""
+    objects = [json.loads(indicator_sdo(item).serialize()) for item in page.items]
+    body = _paged({"objects": objects} if objects else {}, page)
+    return taxii_json(body, headers=_headers(page))
 
 
-def manifest(items: Sequence[VisibleIndicator], *, more: bool, next_page: str | None) -> Response:
-    """The manifest of the records' indicator SDOs."""
+def manifest(page: ObjectsPage) -> Response:
+    """The manifest of the page's indicator SDOs."""
     records = [
         {
             "id": stix_id(item.indicator.id),
@@ -80,10 +92,10 @@ def manifest(items: Sequence[VisibleIndicator], *, more: bool, next_page: str | 
             "version": timestamp(version(item)),
             "media_type": STIX_MEDIA,
         }
-        for item in items
+        for item in page.items
     ]
-    body = _paged({"objects": records} if records else {}, more=more, next_page=next_page)
-    return taxii_json(body, headers=_date_headers(items))
+    body = _paged({"objects": records} if records else {}, page)
+    return taxii_json(body, headers=_headers(page))
 
 
 def versions(items: Sequence[VisibleIndicator]) -> Response:

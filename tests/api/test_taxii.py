@@ -3,14 +3,17 @@ visibility as `indicators`, paging over the change feed, TAXII's errors and medi
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
 import httpx
 import pytest
 import stix2
+from sqlalchemy import text
 from stix2validator import ValidationOptions, validate_instance
 
+from alliance.db import Database
 from alliance.indicators.models import Indicator
 from alliance.members.models import Member
 from alliance.stix.collections import COLLECTIONS
@@ -24,6 +27,7 @@ from tests.fixtures.world import World
 TAXII = "application/taxii+json;version=2.1"
 ROOT = "/taxii2/alliance"
 ALL, NAMED, ANONYMOUS = (c.id for c in COLLECTIONS)
+PATIENCE = 2_000
 
 
 def sdo_id(record: Indicator) -> str:
@@ -41,8 +45,20 @@ async def get(api: Api, path: str, token: str | None, **params: Any) -> httpx.Re
     return await api.client.get(path, params=params, headers=headers)
 
 
+async def _settled(api: Api, path: str, token: str, **params: Any) -> httpx.Response:
+    """The answer once no change waits behind it. On PostgreSQL the feed waits for
+    transactions open anywhere in the cluster (other test runs): the server says so with
+    X-Alliance-Pending, and the same request is made again, as a client would poll."""
+    for _ in range(PATIENCE):
+        response = await get(api, path, token, **params)
+        if response.headers.get("X-Alliance-Pending") != "true":
+            return response
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"still pending after {PATIENCE} polls")
+
+
 async def _ok(api: Api, path: str, token: str, **params: Any) -> dict[str, Any]:
-    response = await get(api, path, token, **params)
+    response = await _settled(api, path, token, **params)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == TAXII
     body: dict[str, Any] = response.json()
@@ -184,7 +200,7 @@ async def test_paging_with_limit_and_next_returns_every_visible_object_once(
     seen: list[str] = []
     params: dict[str, Any] = {"limit": 2}
     for _ in range(20):
-        response = await get(api, f"{ROOT}/collections/{ALL}/objects/", token, **params)
+        response = await _settled(api, f"{ROOT}/collections/{ALL}/objects/", token, **params)
         body = response.json()
         objects = body.get("objects", [])
         assert len(objects) <= 2
@@ -338,3 +354,26 @@ async def test_tlp_labels_are_marked(api: Api, world: World, intel: Intel) -> No
     assert by_id[sdo_id(strict)]["object_marking_refs"] == [stix2.TLP_AMBER.id]
     assert "tlp:amber+strict" in by_id[sdo_id(strict)]["labels"]
     assert by_id[sdo_id(clear)]["object_marking_refs"] == [stix2.TLP_WHITE.id]
+
+
+async def test_a_change_behind_an_open_transaction_waits_and_the_page_says_so(
+    db: Database, api: Api, world: World, intel: Intel
+) -> None:
+    if db.dialect != "postgresql":
+        pytest.skip("SQLite has one writer at a time: its sequence is commit-ordered")
+    # given a viewer's collection, and a transaction that stays open (it holds the
+    # cluster's xmin back) while a record is shared with the viewer and committed
+    owner = await world.member(region="CN")
+    viewer = await world.member(region="EU")
+    token = await _token(world, viewer)
+    async with db.engine.connect() as connection, connection.begin():
+        await connection.execute(text("SELECT pg_current_xact_id()"))
+        record = await intel.indicator(owner, "region:EU=FULL")
+        path = f"{ROOT}/collections/{ALL}/objects/"
+        waiting = await get(api, path, token)
+
+    # then the page held nothing yet, said so, and gave a `next` that delivers the record
+    assert waiting.headers["X-Alliance-Pending"] == "true"
+    assert "objects" not in waiting.json()
+    later = await _ok(api, path, token, next=waiting.json()["next"])
+    assert [o["id"] for o in later["objects"]] == [sdo_id(record)]
