@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -136,7 +137,8 @@ async def objects(call: Call) -> Response:
     page = await _page(call)
     if page is None:
         return _not_found("collection")
-    return resources.envelope(page)
+    # About 1 ms of CPU per object (mostly the library's pattern check): off the loop.
+    return await run_in_threadpool(resources.envelope, page)
 
 
 async def manifest(call: Call) -> Response:
@@ -167,7 +169,7 @@ async def object_one(call: Call) -> Response:
     items = await _object(call)
     if items is None:
         return _not_found("object")
-    return resources.envelope(collections.ObjectsPage(items=items))
+    return await run_in_threadpool(resources.envelope, collections.ObjectsPage(items=items))
 
 
 async def object_versions(call: Call) -> Response:
