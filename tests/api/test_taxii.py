@@ -377,3 +377,64 @@ async def test_a_change_behind_an_open_transaction_waits_and_the_page_says_so(
     assert "objects" not in waiting.json()
     later = await _ok(api, path, token, next=waiting.json()["next"])
     assert [o["id"] for o in later["objects"]] == [sdo_id(record)]
+
+
+LISTED = """query($after: String) { indicators(first: 100, after: $after) {
+  edges { node { id } } pageInfo { hasNextPage endCursor } } }"""
+
+
+async def _listed_by_graphql(api: Api, token: str) -> set[str]:
+    ids: set[str] = set()
+    after = None
+    while True:
+        page = (await api.query(LISTED, {"after": after}, token=token))["indicators"]
+        ids |= {edge["node"]["id"] for edge in page["edges"]}
+        if not page["pageInfo"]["hasNextPage"]:
+            return ids
+        after = page["pageInfo"]["endCursor"]
+
+
+async def _paged_ids(api: Api, token: str, limit: int) -> list[str]:
+    """Every object id of the first collection, following `next`."""
+    ids: list[str] = []
+    params: dict[str, Any] = {"limit": limit}
+    for _ in range(100):
+        body = await _ok(api, f"{ROOT}/collections/{ALL}/objects/", token, **params)
+        ids += [o["id"] for o in body.get("objects", [])]
+        if not body["more"]:
+            return ids
+        params = {"limit": limit, "next": body["next"]}
+    raise AssertionError("more than 100 pages")
+
+
+async def test_each_viewer_s_collection_is_exactly_what_indicators_lists_to_it(
+    api: Api, world: World, intel: Intel
+) -> None:
+    # given an owner in CN with records of many audiences, and viewers around it
+    owner = await world.member(region="CN")
+    same_region = await world.member(region="CN")
+    elsewhere = await world.member(region="EU")
+    named = await world.member(region="AMER")
+    competitor = await world.member(region="EU")
+    audiences = [
+        "alliance=FULL",
+        "alliance=ANONYMOUS",
+        "alliance=MATCH_ONLY",
+        "region:EU=FULL",
+        "region:CN=ANONYMOUS",
+        f"member:{named.id}=FULL",
+        f"alliance=FULL,exclude:{competitor.id}",
+        "",
+    ]
+    records = {await intel.indicator(owner, audience) for audience in audiences}
+    by_sdo = {sdo_id(r): to_global_id("Indicator", r.id) for r in records}
+
+    expected = {owner: 8, same_region: 4, elsewhere: 4, named: 4, competitor: 3}
+    for viewer, count in expected.items():
+        token = await _token(world, viewer)
+        # when it reads its collection through TAXII and its list through GraphQL
+        taxii = await _paged_ids(api, token, limit=3)
+        listed = await _listed_by_graphql(api, token)
+        # then they hold the same records, each once
+        assert len(taxii) == len(set(taxii)) == count
+        assert {by_sdo[i] for i in taxii} == listed
