@@ -32,10 +32,12 @@ from api.login import error_response
 from api.login import routes as login_routes
 from api.oauth import routes as oauth_routes
 from api.query_strings import CleanQueryStrings
+from api.taxii import auth_error as taxii_auth_error
+from api.taxii import routes as taxii_routes
 from auth.federation import Federation
 from auth.forms import MalformedRequest
 from auth.keys import KeyRing, ensure_key
-from auth.middleware import BearerTokenBackend, RequestSessions, on_auth_error, unavailable
+from auth.middleware import BearerTokenBackend, RequestSessions, unavailable
 from auth.oauth.server import AllianceAuthorizationServer
 from auth.tokens import TokenIssuer
 from schema.app_schema import build_schema
@@ -127,6 +129,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
             WebSocketRoute("/graphql", RequireViewer(graphql, graphiql=False)),
             *home_routes(settings),
             *(graphiql_routes() if settings.graphiql else []),
+            *taxii_routes(),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *oauth_routes(oauth_server, keys, settings.issuer, token_limit=token_limit),
@@ -155,7 +158,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
             Middleware(
                 AuthenticationMiddleware,
                 backend=BearerTokenBackend(db, tokens),
-                on_error=on_auth_error,
+                on_error=taxii_auth_error,  # the service's own answer outside /taxii2/
             ),
         ],
         exception_handlers={

@@ -28,6 +28,7 @@ def _links(settings: Settings) -> list[tuple[str, str]]:
         *links,
         ("/login", "log in through your company's identity provider (for apps)"),
         ("/.well-known/oauth-authorization-server", "OAuth metadata, for member systems"),
+        ("/taxii2/", "TAXII 2.1, read-only, for member systems (a token too)"),
         ("/healthz", "health"),
     ]
 
@@ -43,6 +44,7 @@ def routes(settings: Settings) -> list[BaseRoute]:
         "login": f"{settings.issuer}/login",
         "devLogin": f"{settings.issuer}/login/dev" if settings.dev_login else None,
         "oauthMetadata": f"{settings.issuer}/.well-known/oauth-authorization-server",
+        "taxii": f"{settings.issuer}/taxii2/",
         "health": f"{settings.issuer}/healthz",
     }
 

@@ -49,6 +49,7 @@ from schema.indicators.mutations.link_remove import link_remove
 from schema.indicators.mutations.sighting_add import sighting_add
 from schema.indicators.network import infringer_network
 from schema.indicators.queries import indicators, match
+from schema.indicators.stix import indicators_stix
 from schema.indicators.types import IndicatorType, LinkObject, SightingType
 from schema.members.mutations.member_activate import member_activate
 from schema.members.mutations.member_invite import member_invite
@@ -86,6 +87,7 @@ class Query:
     identity_provider = identity_provider
     indicators = indicators
     match = match
+    indicators_stix = indicators_stix
     changes = changes
     similar_images = similar_images
     contact_requests = contact_requests

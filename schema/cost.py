@@ -58,6 +58,9 @@ SYNC_FIELDS = frozenset(
     {("Mutation", "indicatorsUpsert"), ("Mutation", "indicatorsRetract"), ("Query", "changes")}
 )
 SYNC_ITEMS = 100
+# Scalars that hold a page of records as JSON: each record costs this much of the page's
+# `first` (a STIX export holds up to 4 objects per record; `actual_cost` counts them).
+PAGED_LEAVES: Mapping[tuple[str, str], int] = {("StixExport", "bundle"): 4}
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +171,9 @@ def _field_cost(
 ) -> int:
     fields: Mapping[str, GraphQLField] = getattr(parent, "fields", {})
     definition = fields.get(node.name.value)
+    per_record = PAGED_LEAVES.get((parent.name, node.name.value))
+    if per_record is not None:
+        return per_record * max(0, page or 0)
     if definition is None or node.selection_set is None:
         return 0  # scalars, enums, __typename and introspection
     named = get_named_type(definition.type)

@@ -90,6 +90,7 @@ async def test_the_landing_page_needs_no_token_and_names_no_member(
     assert ('href="/login/dev"' in page.text) is dev_login
     assert "Visible Nowhere" not in page.text + str(directions)
     assert directions["graphql"] == f"{settings.issuer}/graphql"
+    assert directions["taxii"] == f"{settings.issuer}/taxii2/"
     assert directions["devLogin"] == (f"{settings.issuer}/login/dev" if dev_login else None)
 
 
