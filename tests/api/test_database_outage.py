@@ -13,6 +13,7 @@ from starlette.types import Receive, Scope, Send
 
 from alliance.config import Settings
 from alliance.db import Database
+from alliance.indicators.change_signal import ChangeSignal
 from alliance.members.models import Member
 from api.app import create_app
 from api.graphql import AllianceGraphQL
@@ -115,7 +116,13 @@ async def test_graphql_is_503_when_the_outage_hits_the_query_itself(
     # begins after its check), in front of the real /graphql endpoint
     member = await world.member()
     viewer = ViewerUser(member_viewer(member))
-    graphql = AllianceGraphQL(build_schema(), database=unreachable, secret_box=None)
+    graphql = AllianceGraphQL(
+        build_schema(),
+        database=unreachable,
+        secret_box=None,
+        tokens=world.tokens,
+        signal=ChangeSignal(unreachable),
+    )
 
     async def authenticated(scope: Scope, receive: Receive, send: Send) -> None:
         await graphql({**scope, "user": viewer}, receive, send)
