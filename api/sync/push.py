@@ -57,19 +57,20 @@ def _camel(name: str) -> str:
 def _flat_item(line: int, given: dict[str, Any]) -> Row:
     value: dict[str, Any] = {}
     item: dict[str, Any] = {}
-    for raw_name, raw in given.items():
-        name = _camel(raw_name)
+    named = {_camel(name): raw for name, raw in given.items()}
+    external_id = named.get("externalId") or None
+    for name, raw in named.items():
         if raw is None or raw == "":
             continue
         if name in _NUMBERS and isinstance(raw, str):
             if not re.fullmatch(r"-?\d+", raw.strip()):
-                return Row(line, None, given.get("externalId"), (name, "Not a whole number."))
+                return Row(line, None, external_id, (name, "Not a whole number."))
             raw = int(raw)
         if name == "brandIds" and isinstance(raw, str):
             raw = [part.strip() for part in raw.split(";") if part.strip()]
         (value if name in VALUE_FIELDS else item)[name] = raw
     item["value"] = value
-    return Row(line, item, item.get("externalId"))
+    return Row(line, item, external_id)
 
 
 def _columns(names: list[str]) -> None:
