@@ -54,6 +54,7 @@ TABLE = "indicator_changes"
 XID_COLUMN = "xid"  # PostgreSQL
 TXN_COLUMN = "txn"  # SQLite
 XID_INDEX = "ix_indicator_changes_xid_seq"
+XID_RECORD_INDEX = "ix_indicator_changes_xid_record"  # migration 0014
 
 indicator_changes = Table(
     TABLE,
@@ -132,7 +133,7 @@ def is_managed_here(name: str | None, kind: str, parents: dict[str, str | None])
     for alembic's comparison to leave alone."""
     if kind == "column":
         return name in {XID_COLUMN, TXN_COLUMN} and parents.get("table_name") == TABLE
-    return kind == "index" and name == XID_INDEX
+    return kind == "index" and name in {XID_INDEX, XID_RECORD_INDEX}
 
 
 def _values(row: str, deleted: str) -> str:
