@@ -12,8 +12,9 @@ from alliance.errors import InvalidInput
 from alliance.indicators import matching
 from alliance.indicators import reads as indicator_reads
 from alliance.indicators.normalize import IndicatorValue
+from alliance.indicators.reads import VisibleIndicator
 from alliance.indicators.search import IndicatorFilter, count, search
-from alliance.pagination import Total
+from alliance.pagination import Page, Total
 from schema.capabilities import query_field, requires
 from schema.connection import Connection, connection_from_page
 from schema.context import Info
@@ -75,16 +76,18 @@ class IndicatorFilterInput:
         )
 
 
-async def resolve_indicators(
+async def search_page(
     info: Info,
-    first: int = 50,
-    after: str | None = None,
-    filter: IndicatorFilterInput | None = None,
-    order: IndicatorOrder = IndicatorOrder.LAST_SEEN_DESC,
-) -> Connection[IndicatorType]:
-    wanted = filter.to_domain() if filter is not None else IndicatorFilter()
+    wanted: IndicatorFilter,
+    *,
+    first: int,
+    after: str | None,
+    order: IndicatorOrder,
+) -> Page[VisibleIndicator]:
+    """A page of the indicators the caller may list (no total): `indicators` and its
+    exports read the same."""
     async with info.context.session() as session:
-        page = await search(
+        return await search(
             session,
             viewer=info.context.viewer,
             reads=info.context.reads,
@@ -94,6 +97,17 @@ async def resolve_indicators(
             after=after,
             with_total=False,
         )
+
+
+async def resolve_indicators(
+    info: Info,
+    first: int = 50,
+    after: str | None = None,
+    filter: IndicatorFilterInput | None = None,
+    order: IndicatorOrder = IndicatorOrder.LAST_SEEN_DESC,
+) -> Connection[IndicatorType]:
+    wanted = filter.to_domain() if filter is not None else IndicatorFilter()
+    page = await search_page(info, wanted, first=first, after=after, order=order)
 
     async def total() -> Total:
         async with info.context.session() as session:
