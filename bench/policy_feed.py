@@ -53,7 +53,7 @@ async def _pull(
             return cursor, upserts, removes, time.perf_counter() - started
 
 
-async def measure(url: str, count: int) -> None:
+async def measure(url: str, count: int, inline_limit: int | None = None) -> None:
     await reset_schema(url)
     database = Database(sqlalchemy_url(url))
     try:
@@ -84,7 +84,14 @@ async def measure(url: str, count: int) -> None:
         )
         started = time.perf_counter()
         async with database.transaction() as session:
-            await policy_service.set_policy(session, viewer=SYSTEM_VIEWER, policy=clipped)
+            await policy_service.set_policy(
+                session,
+                viewer=SYSTEM_VIEWER,
+                policy=clipped,
+                inline_limit=policy_service.INLINE_REAPPLY_LIMIT
+                if inline_limit is None
+                else inline_limit,
+            )
         committed = time.perf_counter() - started
         _, _, removed, pulled = await _pull(database, viewer, cursor)
     finally:
@@ -100,8 +107,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--database-url", required=True, help="PostgreSQL, emptied")
     parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument(
+        "--inline-limit",
+        type=int,
+        default=None,
+        help="records re-applied inside the change (default: the service's); 0 forces the"
+        " set-based narrowing of any member",
+    )
     arguments = parser.parse_args()
-    asyncio.run(measure(arguments.database_url, arguments.count))
+    asyncio.run(measure(arguments.database_url, arguments.count, arguments.inline_limit))
 
 
 if __name__ == "__main__":

@@ -140,6 +140,18 @@ def _values(row: str, deleted: str) -> str:
     return f"{row}.id, " + ", ".join(f"{row}.{c}" for c in STATE) + f", {deleted}"
 
 
+def _planned_now(statement: str) -> str:
+    """`statement` run through EXECUTE, which plans it at each call.
+
+    PL/pgSQL keeps the plan a statement got at its first run in a session, and a plan
+    made for a one-row statement joins the two transition tables (which have no index)
+    by nested loop: a later statement over 10,000 rows then compared every old row with
+    every new one, 50 s for one policy change, 8 minutes at 30,000 (docs/performance.md).
+    Planned at each call, the join is hashed whenever the rows are many.
+    """
+    return f"EXECUTE $statement${statement}$statement$"
+
+
 def _postgresql() -> list[str]:
     changed = " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in WATCHED)
     insert = f"INSERT INTO {TABLE} ({_INSERT_COLUMNS})"
@@ -148,6 +160,10 @@ def _postgresql() -> list[str]:
         f"WHERE c.record_id = r.id AND c.xid = pg_current_xact_id()"
     )
     updated = f"SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {changed}"  # noqa: S608
+    logged_updates = (
+        f"SELECT {_values('n', 'false')}, now() "  # noqa: S608 - names of our own, no input
+        f"FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {changed} ORDER BY n.id"
+    )
     function = f"""CREATE OR REPLACE FUNCTION {TABLE}_log() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
@@ -156,9 +172,8 @@ BEGIN
     {earlier.format(rows="SELECT DISTINCT id FROM old_rows")};
     {insert} SELECT {_values("o", "true")}, now() FROM old_rows o ORDER BY o.id;
   ELSE
-    {earlier.format(rows=updated)};
-    {insert} SELECT {_values("n", "false")}, now()
-      FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {changed} ORDER BY n.id;
+    {_planned_now(earlier.format(rows=updated))};
+    {_planned_now(f"{insert} {logged_updates}")};
   END IF;
   RETURN NULL;
 END $$"""  # noqa: S608 - names of our own, no input
@@ -223,6 +238,12 @@ def log_triggers(dialect: str) -> list[str]:
     what is shown of owners), for `dialect` ("postgresql" or "sqlite"): statement-level
     with transition tables on PostgreSQL, row-level on SQLite."""
     return _postgresql() if dialect == "postgresql" else _sqlite()
+
+
+def log_functions() -> list[str]:
+    """The PostgreSQL trigger functions of `log_triggers` alone, as CREATE OR REPLACE: a
+    migration that changes only how they run replaces them in place."""
+    return [statement for statement in _postgresql() if statement.startswith("CREATE OR")]
 
 
 def drop_log_triggers(dialect: str) -> list[str]:
