@@ -134,7 +134,8 @@ async def test_retraction_hides_the_article_and_its_attachments_from_others(
         await api.client.get(f"/attachments/{attachment.id}", headers=headers)
     ).status_code == 404
     mine = await api.query(probe, {"id": article_id}, token=token)
-    assert mine["node"] == {"id": article_id} and mine["articles"]["totalCount"] == 1
+    assert mine["node"] == {"id": article_id}
+    assert mine["articles"]["totalCount"] == 1
     # Only the owner retracts; again is an illegal transition; others get NOT_FOUND.
     again = await api.query(RETRACT, {"id": article_id}, token=token)
     assert again["articleRetract"]["errors"] == [{"code": "ILLEGAL_TRANSITION", "field": "id"}]
