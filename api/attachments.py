@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from alliance.articles import attachments
-from alliance.articles.storage import AttachmentStore, DatabaseStore, FolderStore
+from alliance.articles.storage import AttachmentStore, store_named
 from alliance.audit.reads import ReadLog, flush_reads
 from alliance.config import Settings
 from alliance.errors import AllianceError, ErrorCode, NotFound
@@ -41,9 +41,7 @@ _NOT_FOUND = (
 
 def store_for(settings: Settings) -> AttachmentStore:
     """The attachment store the settings name (`ALLIANCE_ATTACHMENT_STORE`)."""
-    if settings.attachment_store == "database":
-        return DatabaseStore()
-    return FolderStore(settings.attachments_dir)
+    return store_named(settings.attachment_store, settings.attachments_dir)
 
 
 def is_upload(path: str) -> bool:

@@ -91,3 +91,8 @@ class DatabaseStore:
             select(AttachmentBlob.content).where(AttachmentBlob.sha256 == sha256)
         )
         return None if found is None else bytes(found)
+
+
+def store_named(kind: str, folder: Path = DEFAULT_FOLDER) -> AttachmentStore:
+    """The store a setting names: "database", or "folder" (files under `folder`)."""
+    return DatabaseStore() if kind == "database" else FolderStore(folder)
