@@ -198,6 +198,7 @@ async def share(
     """Give an own article a new audience (None: the policy's default); returns the
     effective audience stored. MATCH_ONLY is refused (`audience`)."""
     article = await require_own(session, viewer=viewer, article_id=article_id)
+    _require_published(article, "shared")
     effective = await store_audience(session, article, audience)
     article.updated_at = utcnow()
     _audit(session, viewer, article, "article.share", {"audience": format_audience(effective)})

@@ -203,3 +203,22 @@ async def test_bad_input_names_the_field_and_writes_nothing(
     assert (await api.query("query { articles { totalCount } }", token=token)) == {
         "articles": {"totalCount": 0}
     }
+
+
+async def test_a_retracted_article_is_final(api: Api, world: World, library: Library) -> None:
+    owner = await world.member(region="EU")
+    article = await library.article(owner)
+    token = world.token(await world.user(owner))
+    article_id = to_global_id("Article", article.id)
+    assert (await api.query(RETRACT, {"id": article_id}, token=token))["articleRetract"][
+        "errors"
+    ] == []
+    share = """mutation($id: ID!) { articleShare(id: $id, audience: "alliance=FULL") {
+      errors { code field } } }"""
+    edit = {"input": {"id": article_id, "title": "Back"}}
+    assert (await api.query(share, {"id": article_id}, token=token))["articleShare"] == {
+        "errors": [{"code": "ILLEGAL_TRANSITION", "field": "id"}]
+    }
+    assert (await api.query(UPDATE, edit, token=token))["articleUpdate"]["errors"][0][
+        "code"
+    ] == "ILLEGAL_TRANSITION"
