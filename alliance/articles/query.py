@@ -41,10 +41,11 @@ class SearchQuery:
         return f"{required} NOT (" + " OR ".join(phrase(p) for p in self.excluded) + ")"
 
     def websearch(self) -> str:
-        """The same query in `websearch_to_tsquery` syntax, rebuilt from words only."""
+        """The same query in `websearch_to_tsquery` syntax, rebuilt from words only; each
+        term quoted, so that a word such as "or" is never read as an operator."""
 
         def phrase(words: tuple[str, ...]) -> str:
-            return words[0] if len(words) == 1 else '"' + " ".join(words) + '"'
+            return '"' + " ".join(words) + '"'
 
         parts = [" or ".join(phrase(p) for p in group) for group in self.groups]
         parts += ["-" + phrase(p) for p in self.excluded]

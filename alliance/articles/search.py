@@ -130,25 +130,37 @@ async def list_articles(
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class SearchHit:
-    """A search result: the article and its rank (higher is better)."""
+    """A search result: the article, its rank (higher is better) and a snippet of its
+    body with each matched word between `**` (plain text, not HTML)."""
 
     item: VisibleArticle
     rank: float
+    snippet: str
 
 
-_FTS = table(FTS_TABLE, column("rowid"), column("rank"))
+_FTS = table(FTS_TABLE, column("rowid"))
+MARK = "**"
 
 
-def _ranked(dialect: str, query: SearchQuery) -> tuple[list[ColumnElement[bool]], Any, Any]:
-    """(conditions, rank column (higher is better), join target or None) for `query`."""
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Ranking:
+    conditions: list[ColumnElement[bool]]
+    rank: ColumnElement[Any]  # higher is better
+    snippet: ColumnElement[Any]
+    joined: Any  # a table to join on the row id, or None
+
+
+def _ranking(dialect: str, query: SearchQuery) -> _Ranking:
     if dialect == "postgresql":
         vector: ColumnElement[Any] = literal_column(f"articles.{VECTOR_COLUMN}")
         tsquery = func.websearch_to_tsquery(CONFIG, query.websearch())
-        return [vector.op("@@")(tsquery)], func.ts_rank(vector, tsquery), None
+        options = f"StartSel={MARK}, StopSel={MARK}, MaxWords=30, MinWords=10"
+        snippet = func.ts_headline(CONFIG, Article.body, tsquery, options)
+        return _Ranking([vector.op("@@")(tsquery)], func.ts_rank(vector, tsquery), snippet, None)
     # bm25 is lower for better matches; the title weighs ten times the body.
-    bm25 = func.bm25(literal_column(FTS_TABLE), 10.0, 1.0)
-    match = literal_column(FTS_TABLE).op("MATCH")(query.fts5())
-    return [match], -bm25, _FTS
+    fts: ColumnElement[Any] = literal_column(FTS_TABLE)
+    snippet = func.snippet(fts, 1, MARK, MARK, "…", 24)
+    return _Ranking([fts.op("MATCH")(query.fts5())], -func.bm25(fts, 10.0, 1.0), snippet, _FTS)
 
 
 async def search_articles(
@@ -168,17 +180,22 @@ async def search_articles(
     offset = _offset(after)
     if parsed is None or not may_read(viewer):
         return Page(items=[], cursors=[], has_next_page=False, total_count=0)
-    conditions, rank, joined = _ranked(session.get_bind().dialect.name, parsed)
+    ranking = _ranking(session.get_bind().dialect.name, parsed)
     query = visible_select(viewer)
-    if joined is not None:
+    if ranking.joined is not None:
+        joined = ranking.joined
         query = query.join(joined, joined.c.rowid == literal_column("articles.rowid"))
-    query = query.where(*conditions, *_conditions(viewer, wanted))
+    query = query.where(*ranking.conditions, *_conditions(viewer, wanted))
     total = await _count(session, query.with_only_columns(Article.id))
-    ranked = query.add_columns(rank.label("rank")).order_by(rank.desc(), Article.id)
+    ranked = query.add_columns(ranking.rank.label("rank"), ranking.snippet.label("snippet"))
+    ranked = ranked.order_by(ranking.rank.desc(), Article.id)
     rows = (await session.execute(ranked.offset(offset).limit(first + 1))).all()
     items = await materialize(session, viewer, rows[:first])
     reads.note("articleSearch", "Article", (i.article.id for i in items))
-    hits = [SearchHit(item, float(row.rank)) for item, row in zip(items, rows, strict=False)]
+    hits = [
+        SearchHit(item, float(row.rank), str(row.snippet or ""))
+        for item, row in zip(items, rows, strict=False)
+    ]
     cursors = [encode_cursor([str(offset + n + 1)]) for n in range(len(hits))]
     return Page(items=hits, cursors=cursors, has_next_page=len(rows) > first, total_count=total)
 

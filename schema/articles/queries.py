@@ -57,10 +57,16 @@ class ArticleFilterInput:
 class ArticleSearchResult:
     article: ArticleType
     rank: float = strawberry.field(description="Higher is a better match (title above body).")
+    snippet: str = strawberry.field(
+        description=(
+            "A few words of the body around the matches, each matched word between `**`. "
+            "Plain text from the Markdown body: escape or sanitise it before showing it."
+        )
+    )
 
     @classmethod
     def from_hit(cls, hit: SearchHit) -> ArticleSearchResult:
-        return cls(article=ArticleType.from_visible(hit.item), rank=hit.rank)
+        return cls(article=ArticleType.from_visible(hit.item), rank=hit.rank, snippet=hit.snippet)
 
 
 def _filter(given: ArticleFilterInput | None) -> ArticleFilter:

@@ -35,6 +35,12 @@ async def test_a_title_hit_ranks_above_a_body_hit(api: Api, world: World, librar
     assert data["articleSearch"]["totalCount"] == 2
     ranks = [e["node"]["rank"] for e in data["articleSearch"]["edges"]]
     assert ranks[0] > ranks[1]
+    snippets = await api.query(
+        '{ articleSearch(query: "hologram") { edges { node { snippet } } } }', token=token
+    )
+    assert [e["node"]["snippet"] for e in snippets["articleSearch"]["edges"]][1] == (
+        "The seal shows a **hologram**."
+    )
     # Pages of the ranked list.
     first = await api.query(SEARCH, {"q": "hologram", "first": 1}, token=token)
     after = first["articleSearch"]["pageInfo"]["endCursor"]
