@@ -110,6 +110,15 @@ def _redis_url(env: dict[str, str]) -> str | None:
     return value
 
 
+def _attachment_store(env: dict[str, str]) -> str:
+    value = env.get("ALLIANCE_ATTACHMENT_STORE", "folder").strip().lower()
+    if value not in {"folder", "database"}:
+        raise InvalidSetting(
+            f"ALLIANCE_ATTACHMENT_STORE={value!r} is neither 'folder' nor 'database'."
+        )
+    return value
+
+
 def _environment(env: dict[str, str]) -> Environment:
     value = env.get("ALLIANCE_ENV", "dev")
     try:
@@ -150,6 +159,11 @@ class Settings:
     reapply_inline_limit: int = 10_000
     reapply_batch_size: int = 5000
     reapply_sweep_seconds: float = 30.0
+    # Article attachments (docs/articles.md): where their bytes live ("folder" under
+    # attachments_dir, or "database"), and the largest file accepted.
+    attachment_store: str = "folder"
+    attachments_dir: Path = Path("./var/attachments")
+    attachment_max_bytes: int = 10 * 1024 * 1024
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -204,6 +218,16 @@ class Settings:
                 env, "ALLIANCE_REAPPLY_BATCH_SIZE", 5000, low=1, high=1_000_000
             ),
             reapply_sweep_seconds=_decimal(env, "ALLIANCE_REAPPLY_SWEEP_SECONDS", 30.0),
+            attachment_store=_attachment_store(env),
+            attachments_dir=Path(env.get("ALLIANCE_ATTACHMENTS_DIR", "./var/attachments")),
+            attachment_max_bytes=_number(
+                env,
+                "ALLIANCE_ATTACHMENT_MAX_BYTES",
+                10 * 1024 * 1024,
+                low=1024,
+                high=_MANY,
+                unit=" of bytes",
+            ),
         )
         if settings.cost_budget < settings.cost_max_per_request:
             raise InvalidSetting(

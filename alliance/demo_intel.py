@@ -78,7 +78,7 @@ def _viewer(user: User, member: Member, role: Role) -> Viewer:
     )
 
 
-async def _writers(session: AsyncSession) -> list[tuple[Member, Viewer, Viewer]]:
+async def writers(session: AsyncSession) -> list[tuple[Member, Viewer, Viewer]]:
     """Every active, agreed member with its analyst's and its admin's viewer, by name."""
     current = await agreement_service.current_version(session)
     members = await session.scalars(
@@ -184,15 +184,15 @@ async def seed_intel(session: AsyncSession) -> IntelReport:
     """Add the demo indicators, links and sightings (or what is missing of them) inside
     the caller's transaction; returns what this run added."""
     report = IntelReport()
-    writers = await _writers(session)
-    await _set_policies(session, writers)
-    others = {member.legal_name: (member.id, member.region_code) for member, _, _ in writers}
+    writing = await writers(session)
+    await _set_policies(session, writing)
+    others = {member.legal_name: (member.id, member.region_code) for member, _, _ in writing}
     created: set[uuid.UUID] = set()
-    for member, analyst, _ in writers:
+    for member, analyst, _ in writing:
         rng = seeded(f"{SEED}:{member.legal_name}")
         plan = plan_member(rng, member, await _brands(session, member), others)
         created.update(await _write_plan(session, analyst, plan, report))
-    for member, analyst, _ in writers:
+    for member, analyst, _ in writing:
         rng = seeded(f"{SEED}:sightings:{member.legal_name}")
         report.sightings += await _sightings(session, analyst, created, rng)
     return report

@@ -1,6 +1,13 @@
 """Every ORM model, imported once so that the metadata (and alembic) sees them all."""
 
 from alliance.agreements.models import Agreement, AgreementAcceptance
+from alliance.articles.models import (
+    Article,
+    ArticleTag,
+    ArticleVersion,
+    Attachment,
+    AttachmentBlob,
+)
 from alliance.audit.models import AuditEvent, ReadEvent
 from alliance.brands.models import Brand
 from alliance.clients.models import Client
@@ -20,6 +27,11 @@ __all__ = [
     "Agreement",
     "AgreementAcceptance",
     "AllianceSetting",
+    "Article",
+    "ArticleTag",
+    "ArticleVersion",
+    "Attachment",
+    "AttachmentBlob",
     "AuditEvent",
     "AuthorizationCode",
     "Base",

@@ -23,6 +23,8 @@ from alliance.identity_providers.secret_box import SecretBox
 from alliance.indicators.change_signal import ChangeSignal
 from alliance.policies.reapply import ReapplyOptions, sweep_forever
 from alliance.ratelimit import Rate, open_buckets
+from api.attachments import is_upload
+from api.attachments import routes as attachment_routes
 from api.dev_login import routes as dev_login_routes
 from api.graphiql import routes as graphiql_routes
 from api.graphql import AllianceGraphQL, RequireViewer
@@ -130,6 +132,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
             *home_routes(settings),
             *(graphiql_routes() if settings.graphiql else []),
             *taxii_routes(),
+            *attachment_routes(),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *oauth_routes(oauth_server, keys, settings.issuer, token_limit=token_limit),
@@ -143,7 +146,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
         ],
         middleware=[
             # First, so that nothing reads a body over the limit.
-            Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
+            Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, exempt=is_upload),
             Middleware(CleanQueryStrings),
             Middleware(
                 SessionMiddleware,

@@ -4,6 +4,7 @@ schema/cost_limit.py; both spend from the same token buckets (alliance/ratelimit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from authlib.oauth2.rfc6749.util import extract_basic_authorization
@@ -20,8 +21,9 @@ class _BodyTooLarge(Exception):
     """Raised from inside `receive` to stop the app reading a body over the limit."""
 
 
-def _declared_length(scope: Scope) -> int | None:
-    value = Headers(scope=scope).get("content-length", "")
+def declared_length(headers: Headers) -> int | None:
+    """The body size a request's Content-Length declares, if it declares one."""
+    value = headers.get("content-length", "")
     return int(value) if value.isascii() and value.isdigit() else None
 
 
@@ -29,15 +31,19 @@ class BodySizeLimit:
     """Refuses a request whose body is over `max_bytes` with 413 before anything parses it:
     at once when its Content-Length says so, else as soon as the streamed chunks pass it."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int, exempt: Callable[[str], bool] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        # Paths with a limit of their own (attachment uploads: api/attachments.py).
+        self.exempt = exempt or (lambda _path: False)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or self.exempt(scope["path"]):
             await self.app(scope, receive, send)
             return
-        declared = _declared_length(scope)
+        declared = declared_length(Headers(scope=scope))
         if declared is not None and declared > self.max_bytes:
             await self._refuse(scope, receive, send)
             return

@@ -9,6 +9,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import alliance.models
+from alliance.articles import search_index
 from alliance.config import Settings
 from alliance.db import create_engine
 from alliance.indicators import change_log, value_search
@@ -29,6 +30,8 @@ def _include_name(name: str | None, kind: str, parents: dict[str, str | None]) -
     # Search indexes and the change log's transaction ids are made by migrations only
     # (they have no model): leave them alone.
     if kind in {"table", "index"} and value_search.is_managed_here(name):
+        return False
+    if search_index.is_managed_here(name, kind):
         return False
     return not change_log.is_managed_here(name, kind, parents)
 

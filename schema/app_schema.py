@@ -16,6 +16,12 @@ from strawberry.schema.config import StrawberryConfig
 from schema.agreements.mutations.agreement_accept import agreement_accept
 from schema.agreements.mutations.agreement_publish import agreement_publish
 from schema.agreements.queries import agreement
+from schema.articles.mutations.article_create import article_create
+from schema.articles.mutations.article_retract import article_retract
+from schema.articles.mutations.article_share import article_share
+from schema.articles.mutations.article_update import article_update
+from schema.articles.queries import article_search, articles
+from schema.articles.types import ArticleType
 from schema.brands.mutations.brand_create import brand_create
 from schema.brands.mutations.brand_update import brand_update
 from schema.brands.types import BrandType
@@ -94,6 +100,8 @@ class Query:
     infringer_network = infringer_network
     member_policy = member_policy
     retention_settings = retention_settings_query
+    articles = articles
+    article_search = article_search
 
 
 @strawberry.type(description="What you can change. Each returns a payload with typed errors.")
@@ -128,6 +136,10 @@ class Mutation:
     indicator_legal_hold_set = indicator_legal_hold_set
     contact_request_send = contact_request_send
     contact_request_answer = contact_request_answer
+    article_create = article_create
+    article_update = article_update
+    article_retract = article_retract
+    article_share = article_share
 
 
 @strawberry.type(description="What is pushed to you over a WebSocket (graphql-transport-ws).")
@@ -159,6 +171,7 @@ def build_schema(cost: CostPolicy | None = None) -> strawberry.Schema:
             IndicatorType,
             SightingType,
             LinkObject,
+            ArticleType,
         ],
         config=StrawberryConfig(auto_camel_case=True),
         extensions=[

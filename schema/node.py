@@ -11,6 +11,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
+from alliance.articles import reads as article_reads
 from alliance.brands import service as brand_service
 from alliance.clients import service as client_service
 from alliance.errors import InvalidInput
@@ -19,6 +20,7 @@ from alliance.indicators import reads as indicator_reads
 from alliance.indicators import sightings as sighting_service
 from alliance.members import service as member_service
 from alliance.users import service as user_service
+from schema.articles.types import ArticleType
 from schema.brands.types import BrandType
 from schema.capabilities import ANY_VIEWER, query_field
 from schema.clients.types import ClientType
@@ -83,6 +85,13 @@ async def _links(
     return {k: LinkObject.from_model(v, viewer.member_id) for k, v in found.items()}
 
 
+async def _articles(
+    session: AsyncSession, viewer: Viewer, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, Any]:
+    found = await article_reads.by_ids(session, viewer=viewer, ids=ids)
+    return {k: ArticleType.from_visible(v) for k, v in found.items()}
+
+
 FETCHERS: dict[str, Fetch] = {
     "Member": _members,
     "User": _users,
@@ -91,6 +100,7 @@ FETCHERS: dict[str, Fetch] = {
     "Indicator": _indicators,
     "Sighting": _sightings,
     "Link": _links,
+    "Article": _articles,
 }
 
 
@@ -107,6 +117,7 @@ async def _resolve(info: Info, ids: list[str]) -> list[relay.Node | None]:
             found.update({(type_name, k): v for k, v in objects.items()})
     indicators = [k for (type_name, k) in found if type_name == "Indicator"]
     info.context.reads.note("node", "Indicator", indicators)
+    info.context.reads.note("node", "Article", [k for (t, k) in found if t == "Article"])
     return [None if item is None else found.get(item) for item in parsed]
 
 

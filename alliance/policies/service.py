@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.access import Act, may_act_for
+from alliance.articles.audience import reapply_articles
 from alliance.audit import service as audit_service
 from alliance.db import Database
 from alliance.errors import IllegalTransition, NotFound
@@ -93,6 +94,8 @@ async def set_policy(
     (`alliance.policies.reapply`).
     """
     version = await store_policy(session, viewer=viewer, policy=policy)
+    # A member's articles are few: they follow the policy at once, whatever the branch.
+    await reapply_articles(session, member_id=policy.member_id)
     # Core, not ORM: the owner's every record counts, whatever a viewer session shows.
     table = Indicator.__table__
     held = await session.scalar(

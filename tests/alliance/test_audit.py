@@ -13,6 +13,7 @@ from alliance.contact_requests import service as contact_service
 from schema.app_schema import build_schema
 from schema.ids import to_global_id
 from sharing import MemberStatus, Role
+from tests.fixtures.articles import Library
 from tests.fixtures.graphql import Api
 from tests.fixtures.indicators import Intel, member_viewer
 from tests.fixtures.world import World
@@ -253,7 +254,35 @@ async def _contact_request_answer(world: World) -> tuple[str, dict[str, Any], st
     )
 
 
+async def _article_create(world: World) -> tuple[str, dict[str, Any], str]:
+    _, token = await _analyst_of(world)
+    query = """mutation { articleCreate(input: {kind: CASE_STUDY, title: "Audit",
+      body: "A case.", audience: "alliance=FULL"}) { errors { code } } }"""
+    return query, {}, token
+
+
+def _own_article(operation: str, arguments: str) -> Case:
+    async def case(world: World) -> tuple[str, dict[str, Any], str]:
+        member = await world.member()
+        article = await Library(world).article(member)
+        query = f"mutation($id: ID!) {{ {operation}({arguments}) {{ errors {{ code }} }} }}"
+        token = world.token(await world.user(member))
+        return query, {"id": to_global_id("Article", article.id)}, token
+
+    return case
+
+
 CASES: dict[str, tuple[Case, str]] = {
+    "articleCreate": (_article_create, "article.create"),
+    "articleUpdate": (
+        _own_article("articleUpdate", 'input: {id: $id, body: "Edited."}'),
+        "article.update",
+    ),
+    "articleRetract": (_own_article("articleRetract", "id: $id"), "article.retract"),
+    "articleShare": (
+        _own_article("articleShare", 'id: $id, audience: "region:EU=FULL"'),
+        "article.share",
+    ),
     "identityProviderRegister": (_identity_provider_register, "identity_provider.register"),
     "clientCreate": (_client_create, "client.create"),
     "clientSecretRotate": (_client_change("clientSecretRotate"), "client.secret_rotate"),

@@ -1,0 +1,1 @@
+"""Articles: members' know-how (guides, playbooks, case studies), shared by audience."""
