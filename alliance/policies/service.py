@@ -11,6 +11,7 @@ from alliance.access import Act, may_act_for
 from alliance.audit import service as audit_service
 from alliance.db import Database
 from alliance.errors import IllegalTransition, NotFound
+from alliance.experts.audience import reapply_profiles
 from alliance.indicators.audience import reapply_in_batches, reapply_policy
 from alliance.indicators.models import Indicator
 from alliance.indicators.narrowing import narrow_to_policy
@@ -93,6 +94,8 @@ async def set_policy(
     (`alliance.policies.reapply`).
     """
     version = await store_policy(session, viewer=viewer, policy=policy)
+    # Expert profiles are one per person: always re-applied at once, whatever the size.
+    await reapply_profiles(session, member_id=policy.member_id)
     # Core, not ORM: the owner's every record counts, whatever a viewer session shows.
     table = Indicator.__table__
     held = await session.scalar(
