@@ -9,6 +9,7 @@ pytest_plugins = [
     "tests.fixtures.world",
     "tests.fixtures.graphql",
     "tests.fixtures.indicators",
+    "tests.fixtures.experts",
     "tests.fixtures.idp",
     "tests.fixtures.oauth",
     "tests.fixtures.federation",
