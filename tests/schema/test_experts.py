@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from alliance.experts import service as expert_service
 from alliance.errors import InvalidInput
+from alliance.experts import service as expert_service
 from alliance.members.models import Member
 from schema.ids import to_global_id
 from sharing import Role, Scope
@@ -210,7 +210,11 @@ async def test_opting_out_removes_the_profile_from_every_view_and_opting_in_agai
     assert (await api.query(NODE, {"id": profile_id}, token=token))["node"] is None
     sent = (await api.query(SEND, {"id": profile_id}, token=token))["contactRequestSend"]
     assert sent["errors"] == [
-        {"code": "NOT_FOUND", "field": "expertProfileId", "message": "No expert profile with this id."}
+        {
+            "code": "NOT_FOUND",
+            "field": "expertProfileId",
+            "message": "No expert profile with this id.",
+        }
     ]
     assert (await api.query(MINE, token=world.token(person)))["myExpertProfile"] is None
     again = (await api.query(REMOVE, token=world.token(person)))["expertProfileRemove"]
@@ -255,7 +259,7 @@ async def test_a_member_policy_applies_to_profiles_and_its_changes_reach_them(
         defaults={RuleKey(RecordType.EXPERT_PROFILE): parse_audience("alliance=ANONYMOUS")},
     )
     await intel.policy(default)
-    _, profile = await experts.profile(owner, None)
+    await experts.profile(owner, None)
     cn = await _analyst(world, await world.member(region="CN"))
     found = (await api.query(FIND, {}, token=cn))["experts"]["edges"]
     assert [e["node"]["label"] for e in found] == ["an expert at a member in EU"]

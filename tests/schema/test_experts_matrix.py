@@ -138,7 +138,7 @@ async def _check_reads(api: Api, seat: Seat, targets: list[Target], owner: Membe
         if not full:
             assert node["label"] == "an expert at a member in EU"
             assert listed[target.id]["memberId"] is None
-        
+
 
 def _level(seat: Seat, target: Target, owner: Member) -> str | None:
     return oracle_level(seat.person, owner=owner.id, grants=target.grants, excludes=target.excludes)
