@@ -12,7 +12,7 @@ import typer
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alliance import demo, demo_intel, migrate
+from alliance import demo, demo_experts, demo_intel, migrate
 from alliance import principals as principal_service
 from alliance.clients import service as client_service
 from alliance.config import ConfigurationError, Environment, Settings
@@ -115,12 +115,13 @@ def db_upgrade() -> None:
     typer.echo("Database is at the newest schema.")
 
 
-async def _seed(settings: Settings) -> tuple[demo.DemoReport, demo_intel.IntelReport]:
+async def _seed(settings: Settings) -> tuple[demo.DemoReport, demo_intel.IntelReport, int]:
     database = Database(settings.database_url)
     try:
         async with database.transaction() as session:
             report = await demo.seed(session)
-            return report, await demo_intel.seed_intel(session)
+            intel = await demo_intel.seed_intel(session)
+            return report, intel, await demo_experts.seed_experts(session)
     finally:
         await database.dispose()
 
@@ -128,12 +129,13 @@ async def _seed(settings: Settings) -> tuple[demo.DemoReport, demo_intel.IntelRe
 @app.command("demo")
 def demo_command() -> None:
     """Add the demo alliance: 12 members in 4 regions, brands, users in every role, clients,
-    and about 3,000 indicators with mixed audiences, networks and sightings."""
+    about 3,000 indicators with mixed audiences, networks and sightings, and an expert
+    directory of 7 people (FULL and ANONYMOUS)."""
     settings = _settings()
     if settings.environment is Environment.PRODUCTION:
         raise typer.BadParameter("Demo data is for dev and test environments only.")
     started = time.perf_counter()
-    report, intel = asyncio.run(_seed(settings))
+    report, intel, experts = asyncio.run(_seed(settings))
     seconds = time.perf_counter() - started
     typer.echo("Demo users (email, role, member):")
     for email, role, member in report.users:
@@ -142,6 +144,7 @@ def demo_command() -> None:
     for member, client_id, secret in report.clients:
         typer.echo(f"  {member:35} {client_id}  {secret or '(created earlier)'}")
     typer.echo(f"Demo intelligence: {intel.summary()} in {seconds:.1f} s.")
+    typer.echo(f"Demo expert directory: {experts} profiles added (people expert@<member domain>).")
     regional = intel.showcase.get("demo-showcase-regional")
     query = indicators_query(None if regional is None else to_global_id("Indicator", regional))
     typer.echo(
