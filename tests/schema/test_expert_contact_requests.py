@@ -6,6 +6,7 @@ leaves its open requests with their recipient."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from alliance.members.models import Member
@@ -166,3 +167,16 @@ async def test_an_open_request_outlives_the_opt_out_with_its_recipient(
     [received] = await _inbox(api, expert_token)
     answered = await api.query(ANSWER, {"id": received["id"], "accept": True}, token=expert_token)
     assert answered["contactRequestAnswer"]["contactRequest"]["status"] == "ACCEPTED"
+
+
+async def test_a_malformed_profile_id_answers_like_a_missing_one(
+    api: Api, world: World, experts: Experts
+) -> None:
+    _, _, _, _, _, sender_token = await _scene(world, experts)
+    missing = to_global_id("ExpertProfile", uuid.uuid4())
+    answers = []
+    for profile_id in (missing, "not-an-id", to_global_id("Indicator", uuid.uuid4())):
+        data = await api.query(SEND, {"id": profile_id}, token=sender_token)
+        answers.append(data["contactRequestSend"])
+    assert answers[0]["errors"][0]["code"] == "NOT_FOUND"
+    assert answers == [answers[0]] * 3

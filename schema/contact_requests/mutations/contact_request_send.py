@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import strawberry
@@ -10,10 +11,13 @@ from schema.capabilities import mutation_field, requires
 from schema.contact_requests.types import ContactRequestType
 from schema.context import Info
 from schema.errors import MutationError
-from schema.ids import require_id
+from schema.ids import parse_global_id, require_id
 from schema.indicators.inputs import IndicatorValueInput
 from schema.mutations import run_mutation
 from sharing import Scope
+
+# No profile has this id: a malformed one is looked up like any missing profile.
+NO_ID = uuid.UUID(int=0)
 
 
 @strawberry.input(
@@ -57,7 +61,9 @@ async def resolve(info: Info, input: ContactRequestSendInput) -> ContactRequestS
         value = None if input.value is None else (input.value.kind, input.value.to_domain())
         expert = None
         if input.expert_profile_id is not None:
-            expert = require_id(input.expert_profile_id, "ExpertProfile", field="expertProfileId")
+            # A malformed id answers exactly like a missing or invisible profile.
+            parsed = parse_global_id(str(input.expert_profile_id))
+            expert = parsed[1] if parsed is not None and parsed[0] == "ExpertProfile" else NO_ID
         sent = await contact_service.send(
             session,
             viewer=info.context.viewer,
