@@ -277,3 +277,20 @@ async def test_a_member_policy_applies_to_profiles_and_its_changes_reach_them(
     assert (await api.query(FIND, {}, token=cn))["experts"]["totalCount"] == 0
     eu = await _analyst(world, await world.member(region="EU"))
     assert (await api.query(FIND, {}, token=eu))["experts"]["totalCount"] == 1
+
+
+@pytest.mark.parametrize(
+    ("wanted", "field"),
+    [
+        ({"languages": ["xx"]}, "filter.languages"),
+        ({"regions": ["MARS"]}, "filter.regions"),
+    ],
+)
+async def test_a_bad_filter_is_an_error_naming_the_field(
+    api: Api, world: World, wanted: dict[str, Any], field: str
+) -> None:
+    token = await _analyst(world, await world.member())
+    errors = await api.errors(FIND, wanted, token=token)
+    assert [(e["extensions"]["code"], e["extensions"].get("field")) for e in errors] == [
+        ("VALIDATION", field)
+    ]
