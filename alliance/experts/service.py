@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.access import require_scope
 from alliance.audit import service as audit_service
+from alliance.db import utcnow
 from alliance.errors import Forbidden, InvalidInput, NotFound
 from alliance.experts.audience import effective_for_profile
 from alliance.experts.models import ExpertFacet, ExpertProfile, Facet
@@ -87,6 +88,7 @@ async def set_profile(
     profile.bio = bio
     profile.requested_audience = None if draft.audience is None else format_audience(draft.audience)
     profile.policy_version = version
+    profile.updated_at = utcnow()  # also when only its facets or audience change
     await session.flush()
     await session.execute(delete(ExpertFacet).where(ExpertFacet.profile_id == profile.id))
     rows = [
