@@ -13,6 +13,7 @@ from alliance.brands.models import Brand
 from alliance.clients.models import Client
 from alliance.contact_requests.models import ContactRequest
 from alliance.db import Base
+from alliance.experts.models import ExpertFacet, ExpertProfile
 from alliance.identity_providers.models import IdentityProvider
 from alliance.indicators.change_log import indicator_changes
 from alliance.indicators.models import ImageSegment, Indicator, Link, Sighting
@@ -39,6 +40,8 @@ __all__ = [
     "Client",
     "ContactRequest",
     "DataDisposition",
+    "ExpertFacet",
+    "ExpertProfile",
     "IdentityProvider",
     "ImageSegment",
     "Indicator",

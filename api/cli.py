@@ -12,7 +12,7 @@ import typer
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alliance import demo, demo_articles, demo_intel, migrate
+from alliance import demo, demo_articles, demo_experts, demo_intel, migrate
 from alliance import principals as principal_service
 from alliance.articles.storage import store_named
 from alliance.clients import service as client_service
@@ -118,14 +118,19 @@ def db_upgrade() -> None:
 
 async def _seed(
     settings: Settings,
-) -> tuple[demo.DemoReport, demo_intel.IntelReport, tuple[int, int]]:
+) -> tuple[demo.DemoReport, demo_intel.IntelReport, list[str]]:
     database = Database(settings.database_url)
     store = store_named(settings.attachment_store, settings.attachments_dir)
     try:
         async with database.transaction() as session:
             report = await demo.seed(session)
             intel = await demo_intel.seed_intel(session)
-            return report, intel, await demo_articles.seed_articles(session, store)
+            articles, files = await demo_articles.seed_articles(session, store)
+            experts = await demo_experts.seed_experts(session)
+        return report, intel, [
+            f"Demo articles: {articles} articles, {files} attachments added.",
+            f"Demo expert directory: {experts} profiles added (people expert@<member domain>).",
+        ]
     finally:
         await database.dispose()
 
@@ -133,13 +138,13 @@ async def _seed(
 @app.command("demo")
 def demo_command() -> None:
     """Add the demo alliance: 12 members in 4 regions, brands, users in every role, clients,
-    about 3,000 indicators with mixed audiences, networks and sightings, and articles of
-    every kind with attachments."""
+    about 3,000 indicators with mixed audiences, networks and sightings, articles of every
+    kind with attachments, and an expert directory of 7 people (FULL and ANONYMOUS)."""
     settings = _settings()
     if settings.environment is Environment.PRODUCTION:
         raise typer.BadParameter("Demo data is for dev and test environments only.")
     started = time.perf_counter()
-    report, intel, (articles, files) = asyncio.run(_seed(settings))
+    report, intel, parts = asyncio.run(_seed(settings))
     seconds = time.perf_counter() - started
     typer.echo("Demo users (email, role, member):")
     for email, role, member in report.users:
@@ -148,7 +153,8 @@ def demo_command() -> None:
     for member, client_id, secret in report.clients:
         typer.echo(f"  {member:35} {client_id}  {secret or '(created earlier)'}")
     typer.echo(f"Demo intelligence: {intel.summary()} in {seconds:.1f} s.")
-    typer.echo(f"Demo articles: {articles} articles, {files} attachments added.")
+    for line in parts:
+        typer.echo(line)
     regional = intel.showcase.get("demo-showcase-regional")
     query = indicators_query(None if regional is None else to_global_id("Indicator", regional))
     typer.echo(

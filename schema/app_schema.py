@@ -36,6 +36,10 @@ from schema.contact_requests.queries import contact_requests
 from schema.control_characters import RefuseControlCharacters
 from schema.cost_limit import CostLimit, CostPolicy
 from schema.error_policy import ErrorPolicy
+from schema.experts.mutations.expert_profile_remove import expert_profile_remove
+from schema.experts.mutations.expert_profile_set import expert_profile_set
+from schema.experts.queries import experts, my_expert_profile
+from schema.experts.types import ExpertProfileType
 from schema.identity_providers.mutations.identity_provider_register import (
     identity_provider_register,
 )
@@ -97,6 +101,8 @@ class Query:
     changes = changes
     similar_images = similar_images
     contact_requests = contact_requests
+    experts = experts
+    my_expert_profile = my_expert_profile
     infringer_network = infringer_network
     member_policy = member_policy
     retention_settings = retention_settings_query
@@ -140,6 +146,8 @@ class Mutation:
     article_update = article_update
     article_retract = article_retract
     article_share = article_share
+    expert_profile_set = expert_profile_set
+    expert_profile_remove = expert_profile_remove
 
 
 @strawberry.type(description="What is pushed to you over a WebSocket (graphql-transport-ws).")
@@ -172,6 +180,7 @@ def build_schema(cost: CostPolicy | None = None) -> strawberry.Schema:
             SightingType,
             LinkObject,
             ArticleType,
+            ExpertProfileType,
         ],
         config=StrawberryConfig(auto_camel_case=True),
         extensions=[

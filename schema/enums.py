@@ -10,8 +10,9 @@ import enum
 
 import strawberry
 
-from alliance.contact_requests.models import ContactRequestStatus
+from alliance.contact_requests.models import ContactRequestStatus, ContactTarget
 from alliance.errors import ErrorCode
+from alliance.experts.vocabulary import ExpertTopic
 from alliance.indicators.kinds import IndicatorKind, Platform
 from alliance.indicators.vocabulary import (
     EvidenceLevel,
@@ -50,6 +51,8 @@ _ENUMS: tuple[type[enum.Enum], ...] = (
     CeilingMode,
     RecordType,
     ContactRequestStatus,
+    ContactTarget,
+    ExpertTopic,
 )
 for _enum in _ENUMS:
     strawberry.enum(_enum)
@@ -60,9 +63,11 @@ strawberry.enum(RetractStatus, name="IndicatorRetractStatus")
 __all__ = [
     "CeilingMode",
     "ContactRequestStatus",
+    "ContactTarget",
     "DataDisposition",
     "ErrorCode",
     "EvidenceLevel",
+    "ExpertTopic",
     "IndicatorKind",
     "IndicatorOrder",
     "IndicatorStatus",

@@ -15,6 +15,7 @@ from alliance.articles import reads as article_reads
 from alliance.brands import service as brand_service
 from alliance.clients import service as client_service
 from alliance.errors import InvalidInput
+from alliance.experts import reads as expert_reads
 from alliance.indicators import links as link_service
 from alliance.indicators import reads as indicator_reads
 from alliance.indicators import sightings as sighting_service
@@ -25,6 +26,7 @@ from schema.brands.types import BrandType
 from schema.capabilities import ANY_VIEWER, query_field
 from schema.clients.types import ClientType
 from schema.context import Info
+from schema.experts.types import ExpertProfileType
 from schema.ids import parse_global_id
 from schema.indicators.types import IndicatorType, LinkObject, SightingType
 from schema.members.types import MemberType
@@ -90,6 +92,11 @@ async def _articles(
 ) -> dict[uuid.UUID, Any]:
     found = await article_reads.by_ids(session, viewer=viewer, ids=ids)
     return {k: ArticleType.from_visible(v) for k, v in found.items()}
+async def _experts(
+    session: AsyncSession, viewer: Viewer, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, Any]:
+    found = await expert_reads.by_ids(session, viewer=viewer, ids=ids)
+    return {k: ExpertProfileType.from_visible(v) for k, v in found.items()}
 
 
 FETCHERS: dict[str, Fetch] = {
@@ -101,6 +108,7 @@ FETCHERS: dict[str, Fetch] = {
     "Sighting": _sightings,
     "Link": _links,
     "Article": _articles,
+    "ExpertProfile": _experts,
 }
 
 

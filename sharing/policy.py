@@ -48,6 +48,7 @@ class RecordType(enum.StrEnum):
     ARTICLE = "ARTICLE"
     LINK = "LINK"
     SIGHTING = "SIGHTING"
+    EXPERT_PROFILE = "EXPERT_PROFILE"
 
 
 @dataclass(frozen=True, slots=True)

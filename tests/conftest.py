@@ -10,6 +10,7 @@ pytest_plugins = [
     "tests.fixtures.graphql",
     "tests.fixtures.indicators",
     "tests.fixtures.articles",
+    "tests.fixtures.experts",
     "tests.fixtures.idp",
     "tests.fixtures.oauth",
     "tests.fixtures.federation",

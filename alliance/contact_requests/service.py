@@ -8,6 +8,14 @@ acceptance reveals the owner to the sender. A record the sender cannot reach is
 `NotFound`, exactly like a missing one; so is a record whose owner has left the alliance
 (nobody is left to answer). What a member that left sent or received is read as
 alliance/members/departures.py says.
+
+A request may instead go to a person of the expert directory (`expert_profile_id`): the
+profile must be one the sender may list (`alliance.experts.reads`), and the request goes
+to that person alone, not to their member's other people; the sender learns nothing of
+who they are until they accept (their member's name and the contact email they chose).
+Indicator requests need `indicators:write`; expert requests `expertise:read`. A profile
+removed afterwards leaves its open requests with their recipient, who may still answer;
+the sender's view never showed the profile's contents (docs/experts.md).
 """
 
 from __future__ import annotations
@@ -19,19 +27,27 @@ from typing import Any
 from sqlalchemy import Select, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from alliance.access import require_scope
 from alliance.audit import service as audit_service
-from alliance.contact_requests.models import ContactRequest, ContactRequestStatus
+from alliance.contact_requests.models import ContactRequest, ContactRequestStatus, ContactTarget
+from alliance.contact_requests.targets import (
+    received_by,
+    require_contact_email,
+    require_participant,
+    sent_by,
+)
 from alliance.db import utcnow
 from alliance.errors import Conflict, IllegalTransition, InvalidInput, NotFound
+from alliance.experts import reads as expert_reads
 from alliance.indicators.kinds import IndicatorKind
 from alliance.indicators.models import Indicator
 from alliance.indicators.normalize import IndicatorValue, normalize
 from alliance.indicators.reads import shown
-from alliance.indicators.rules import require_writer
+from alliance.indicators.rules import require_writer, require_writing_member
 from alliance.members.departures import FORMER_MEMBER, has_left, has_withdrawn
 from alliance.members.models import Member
 from alliance.users.models import User
-from sharing import Viewer
+from sharing import Scope, Viewer
 from sharing.predicate import Reach
 from sharing.session import REACH_OPTION
 
@@ -87,17 +103,25 @@ async def send(
     message: str,
     indicator_id: uuid.UUID | None = None,
     value: tuple[IndicatorKind, IndicatorValue] | None = None,
+    expert_profile_id: uuid.UUID | None = None,
 ) -> list[ContactRequest]:
     """Requests to the owners of the record `indicator_id` (listable to the viewer) or of
-    the records matching `value` (any level): one per owner, the viewer's own excluded.
+    the records matching `value` (any level): one per owner, the viewer's own excluded;
+    or one request to the person of the expert profile `expert_profile_id`.
 
     `NotFound` when there is none, whether missing or out of the viewer's reach;
     `Conflict` when the viewer's member already has an open request about one of them.
     """
+    given = [t for t in (indicator_id, value, expert_profile_id) if t is not None]
+    if len(given) != 1:
+        field = "expertProfileId" if expert_profile_id is not None else "indicatorId"
+        raise InvalidInput(
+            "Give exactly one of an indicator id, a value or an expert profile id.", field=field
+        )
+    if expert_profile_id is not None:
+        return [await _send_to_expert(session, viewer, message, expert_profile_id)]
     member = require_writer(viewer)
     text = require_message(message)
-    if (indicator_id is None) == (value is None):
-        raise InvalidInput("Give either an indicator id or a value.", field="indicatorId")
     key = None
     if value is not None:
         key = (value[0], normalize(value[0], value[1]).match_key)
@@ -133,19 +157,65 @@ async def send(
     return sent
 
 
-async def answer(
-    session: AsyncSession, *, viewer: Viewer, request_id: uuid.UUID, accept: bool, message: str
+async def _send_to_expert(
+    session: AsyncSession, viewer: Viewer, message: str, profile_id: uuid.UUID
 ) -> ContactRequest:
-    """The owner's answer to an open request to its member; accepting reveals the owner's
-    name and the answering user's email to the sender. `NotFound` for any request not
-    sent to the viewer's member."""
-    member = require_writer(viewer)
+    """One request to the person of a profile the viewer may list, of another member."""
+    require_scope(viewer, Scope.EXPERTISE_READ)
+    member = require_writing_member(viewer)
     text = require_message(message)
+    found = (await expert_reads.by_ids(session, viewer=viewer, ids=[profile_id])).get(profile_id)
+    if found is None or found.is_own:
+        raise NotFound("expert profile", field="expertProfileId")
+    pending = await session.scalar(
+        select(ContactRequest.id).where(
+            ContactRequest.expert_profile_id == profile_id,
+            ContactRequest.sender_member_id == member,
+            ContactRequest.open.is_(True),
+        )
+    )
+    if pending is not None:
+        raise Conflict(
+            "Your member already has an open contact request to this expert.",
+            field="expertProfileId",
+        )
+    request = ContactRequest(
+        id=uuid.uuid4(),
+        target=ContactTarget.EXPERT,
+        expert_profile_id=profile_id,
+        recipient_user_id=found.profile.user_id,
+        owner_member_id=found.profile.owner_member_id,
+        sender_member_id=member,
+        sender_principal_id=viewer.principal_id,
+        message=text,
+    )
+    session.add(request)
+    _audit(session, viewer, request, "contact_request.send")
+    await session.flush()
+    return request
+
+
+async def answer(
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    request_id: uuid.UUID,
+    accept: bool,
+    message: str,
+    contact_email: str | None = None,
+) -> ContactRequest:
+    """The recipient's answer to an open request to it (its member's, for an indicator;
+    the person's own, for an expert); accepting reveals the owner's name and a contact
+    email to the sender: `contact_email` if given, else the answering user's. `NotFound`
+    for any request not sent to the viewer."""
+    require_participant(viewer)
+    text = require_message(message)
+    chosen = None if contact_email is None else require_contact_email(contact_email)
     request = await session.scalar(
         select(ContactRequest)
         .where(
             ContactRequest.id == request_id,
-            ContactRequest.owner_member_id == member,
+            received_by(viewer),
             ~has_withdrawn(ContactRequest.sender_member_id),
         )
         .with_for_update()
@@ -160,7 +230,7 @@ async def answer(
     request.answer = text
     if accept:
         user = await session.get(User, viewer.principal_id)
-        request.contact_email = None if user is None else user.email
+        request.contact_email = chosen or (None if user is None else user.email)
     _audit(session, viewer, request, "contact_request.answer", {"status": request.status.value})
     await session.flush()
     return request
@@ -177,8 +247,8 @@ class VisibleContactRequest:
 
     request: ContactRequest
     received: bool
-    kind: IndicatorKind
-    match_key: str
+    kind: IndicatorKind | None
+    match_key: str | None
     sender_name: str | None
     owner_name: str | None
     contact_email: str | None = None
@@ -233,15 +303,17 @@ async def as_received(session: AsyncSession, request: ContactRequest) -> Visible
 async def listed(
     session: AsyncSession, *, viewer: Viewer, received: bool, first: int = 50
 ) -> list[VisibleContactRequest]:
-    """Requests sent to (`received`) or by the viewer's member, newest first."""
-    member = require_writer(viewer)
+    """Requests sent to the viewer (`received`: to its member about its indicators, to
+    the person as an expert) or by the viewer's member, newest first; each kind only with
+    its right (`indicators:write`, `expertise:read`)."""
+    require_participant(viewer)
     if not 0 <= first <= MAX_LISTED:
         raise InvalidInput(f"`first` must be between 0 and {MAX_LISTED}.", field="first")
-    mine = ContactRequest.owner_member_id if received else ContactRequest.sender_member_id
+    mine = received_by(viewer) if received else sent_by(viewer)
     # The record itself is not read: the request keeps the value the sender reached it by.
     rows = await session.execute(
         _with_other_party(received)
-        .where(mine == member)
+        .where(mine)
         .order_by(ContactRequest.created_at.desc(), ContactRequest.id)
         .limit(first)
     )

@@ -12,6 +12,7 @@ from alliance.articles.audience import reapply_articles
 from alliance.audit import service as audit_service
 from alliance.db import Database
 from alliance.errors import IllegalTransition, NotFound
+from alliance.experts.audience import reapply_profiles
 from alliance.indicators.audience import reapply_in_batches, reapply_policy
 from alliance.indicators.models import Indicator
 from alliance.indicators.narrowing import narrow_to_policy
@@ -96,6 +97,8 @@ async def set_policy(
     version = await store_policy(session, viewer=viewer, policy=policy)
     # A member's articles are few: they follow the policy at once, whatever the branch.
     await reapply_articles(session, member_id=policy.member_id)
+    # Expert profiles are one per person: always re-applied at once, whatever the size.
+    await reapply_profiles(session, member_id=policy.member_id)
     # Core, not ORM: the owner's every record counts, whatever a viewer session shows.
     table = Indicator.__table__
     held = await session.scalar(

@@ -7,7 +7,8 @@ import datetime as dt
 import strawberry
 
 from alliance.contact_requests.service import VisibleContactRequest
-from schema.enums import ContactRequestStatus, IndicatorKind
+from schema.enums import ContactRequestStatus, ContactTarget, IndicatorKind
+from schema.experts.types import ExpertProfileType
 from schema.ids import to_global_id
 from schema.indicators.types import IndicatorType
 
@@ -15,16 +16,21 @@ from schema.indicators.types import IndicatorType
 @strawberry.type(
     name="ContactRequest",
     description=(
-        "A request to talk about a record. The recipient sees who sent it; the sender "
-        "learns who owns the record only if the owner accepts."
+        "A request to talk about a record, or to an expert. The recipient sees who sent it; "
+        "the sender learns who owns the record (or who the expert is) only if they accept."
     ),
 )
 class ContactRequestType:
     id: strawberry.ID
     status: ContactRequestStatus
-    received: bool = strawberry.field(description="Whether it was sent to your member.")
-    kind: IndicatorKind
-    match_key: str = strawberry.field(description="The value the record was reached by.")
+    received: bool = strawberry.field(
+        description="Whether it was sent to you (your member's records, or you as an expert)."
+    )
+    target: ContactTarget = strawberry.field(description="An indicator's owner, or an expert.")
+    kind: IndicatorKind | None = strawberry.field(description="The record's kind; indicators only.")
+    match_key: str | None = strawberry.field(
+        description="The value the record was reached by; indicators only."
+    )
     message: str
     created_at: dt.datetime
     answered_at: dt.datetime | None
@@ -46,16 +52,26 @@ class ContactRequestType:
     indicator: IndicatorType | None = strawberry.field(
         description="The record asked about; shown to its owner only."
     )
+    expert_profile: ExpertProfileType | None = strawberry.field(
+        description=(
+            "The expert profile asked for, as you may see it now; null once removed or "
+            "invisible to you."
+        )
+    )
 
     @classmethod
     def from_visible(
-        cls, item: VisibleContactRequest, indicator: IndicatorType | None = None
+        cls,
+        item: VisibleContactRequest,
+        indicator: IndicatorType | None = None,
+        expert_profile: ExpertProfileType | None = None,
     ) -> ContactRequestType:
         r = item.request
         return cls(
             id=strawberry.ID(to_global_id("ContactRequest", r.id)),
             status=r.status,
             received=item.received,
+            target=r.target,
             kind=r.kind,
             match_key=r.match_key,
             message=r.message,
@@ -66,4 +82,5 @@ class ContactRequestType:
             owner_name=item.owner_name,
             contact_email=item.contact_email,
             indicator=indicator if item.received else None,
+            expert_profile=expert_profile,
         )

@@ -14,6 +14,7 @@ from schema.app_schema import build_schema
 from schema.ids import to_global_id
 from sharing import MemberStatus, Role
 from tests.fixtures.articles import Library
+from tests.fixtures.experts import Experts
 from tests.fixtures.graphql import Api
 from tests.fixtures.indicators import Intel, member_viewer
 from tests.fixtures.world import World
@@ -270,6 +271,17 @@ def _own_article(operation: str, arguments: str) -> Case:
         return query, {"id": to_global_id("Article", article.id)}, token
 
     return case
+async def _expert_profile_set(world: World) -> tuple[str, dict[str, Any], str]:
+    _, token = await _analyst_of(world)
+    query = """mutation { expertProfileSet(input: {topics: [CUSTOMS], languages: ["en"]}) {
+      errors { code } } }"""
+    return query, {}, token
+
+
+async def _expert_profile_remove(world: World) -> tuple[str, dict[str, Any], str]:
+    member = await world.member()
+    person, _ = await Experts(world).profile(member)
+    return "mutation { expertProfileRemove { errors { code } } }", {}, world.token(person)
 
 
 CASES: dict[str, tuple[Case, str]] = {
@@ -310,6 +322,8 @@ CASES: dict[str, tuple[Case, str]] = {
     "indicatorLegalHoldSet": (_indicator_legal_hold_set, "indicator.legal_hold_set"),
     "contactRequestSend": (_contact_request_send, "contact_request.send"),
     "contactRequestAnswer": (_contact_request_answer, "contact_request.answer"),
+    "expertProfileSet": (_expert_profile_set, "expert_profile.create"),
+    "expertProfileRemove": (_expert_profile_remove, "expert_profile.remove"),
     "memberInvite": (_invite, "member.invite"),
     "memberActivate": (_status("memberActivate", MemberStatus.INVITED), "member.activate"),
     "memberSuspend": (_status("memberSuspend", MemberStatus.ACTIVE), "member.suspend"),

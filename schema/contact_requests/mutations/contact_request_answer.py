@@ -19,9 +19,16 @@ from sharing import Scope
 class ContactRequestAnswerInput:
     id: strawberry.ID
     accept: bool = strawberry.field(
-        description="True reveals your member's name and your email to the sender."
+        description=(
+            "True reveals your member's name and a contact email (`contactEmail`, else "
+            "yours) to the sender."
+        )
     )
     message: str = strawberry.field(description="1 to 2,000 characters, shown to the sender.")
+    contact_email: str | None = strawberry.field(
+        default=None,
+        description="On acceptance, the address the sender may write to; null: your own email.",
+    )
 
 
 @strawberry.type(description="Why contactRequestAnswer failed.")
@@ -43,6 +50,7 @@ async def resolve(info: Info, input: ContactRequestAnswerInput) -> ContactReques
             request_id=require_id(input.id, "ContactRequest"),
             accept=input.accept,
             message=input.message,
+            contact_email=input.contact_email,
         )
         shown = await contact_service.as_received(session, answered)
         return {"contact_request": ContactRequestType.from_visible(shown)}
@@ -58,8 +66,11 @@ async def resolve(info: Info, input: ContactRequestAnswerInput) -> ContactReques
 
 contact_request_answer = mutation_field(
     resolve,
-    capability=requires(Scope.INDICATORS_WRITE),
-    description="Accept or decline a contact request sent to your member, with a message.",
+    capability=requires(Scope.INDICATORS_WRITE, Scope.EXPERTISE_READ),
+    description=(
+        "Accept or decline a contact request sent to you (to your member about its records, "
+        "or to you as an expert), with a message."
+    ),
     payload=ContactRequestAnswerPayload,
     error=ContactRequestAnswerError,
 )

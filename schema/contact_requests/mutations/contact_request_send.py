@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import strawberry
@@ -10,13 +11,21 @@ from schema.capabilities import mutation_field, requires
 from schema.contact_requests.types import ContactRequestType
 from schema.context import Info
 from schema.errors import MutationError
-from schema.ids import require_id
+from schema.ids import parse_global_id, require_id
 from schema.indicators.inputs import IndicatorValueInput
 from schema.mutations import run_mutation
 from sharing import Scope
 
+# No profile has this id: a malformed one is looked up like any missing profile.
+NO_ID = uuid.UUID(int=0)
 
-@strawberry.input(description="Give the record by `indicatorId` (one you may list) or `value`.")
+
+@strawberry.input(
+    description=(
+        "Give exactly one target: `indicatorId` (a record you may list), `value`, or "
+        "`expertProfileId` (an expert you may list)."
+    )
+)
 class ContactRequestSendInput:
     indicator_id: strawberry.ID | None = strawberry.field(
         default=None, description="A record you may list."
@@ -25,7 +34,10 @@ class ContactRequestSendInput:
         default=None,
         description="A value you matched: every other member holding it gets the request.",
     )
-    message: str = strawberry.field(description="1 to 2,000 characters, shown to the owner.")
+    expert_profile_id: strawberry.ID | None = strawberry.field(
+        default=None, description="An expert you may list: the request goes to that person."
+    )
+    message: str = strawberry.field(description="1 to 2,000 characters, shown to the recipient.")
 
 
 @strawberry.type(description="Why contactRequestSend failed.")
@@ -47,12 +59,18 @@ async def resolve(info: Info, input: ContactRequestSendInput) -> ContactRequestS
         if input.indicator_id is not None:
             indicator_id = require_id(input.indicator_id, "Indicator", field="indicatorId")
         value = None if input.value is None else (input.value.kind, input.value.to_domain())
+        expert = None
+        if input.expert_profile_id is not None:
+            # A malformed id answers exactly like a missing or invisible profile.
+            parsed = parse_global_id(str(input.expert_profile_id))
+            expert = parsed[1] if parsed is not None and parsed[0] == "ExpertProfile" else NO_ID
         sent = await contact_service.send(
             session,
             viewer=info.context.viewer,
             message=input.message,
             indicator_id=indicator_id,
             value=value,
+            expert_profile_id=expert,
         )
         return {
             "requests": [ContactRequestType.from_visible(contact_service.as_sent(r)) for r in sent]
@@ -66,11 +84,13 @@ async def resolve(info: Info, input: ContactRequestSendInput) -> ContactRequestS
 
 contact_request_send = mutation_field(
     resolve,
-    capability=requires(Scope.INDICATORS_WRITE),
+    capability=requires(Scope.INDICATORS_WRITE, Scope.EXPERTISE_READ),
     description=(
-        "Ask the owner of a record you listed or matched (MATCH_ONLY included) to get in "
-        "touch. The owner sees your member's name and decides whether to answer; you learn "
-        "who it is only if it accepts. One open request per record and member."
+        "Ask the owner of a record you listed or matched (MATCH_ONLY included), or an "
+        "expert you found in `experts`, to get in touch. The recipient sees your member's "
+        "name and decides whether to answer; you learn who it is only if it accepts. One "
+        "open request per record (or expert) and member. Records need `indicators:write`, "
+        "experts `expertise:read`."
     ),
     payload=ContactRequestSendPayload,
     error=ContactRequestSendError,
