@@ -213,7 +213,7 @@ class Audit:
         return up, down
 
     def _needs(self, quantity: _Quantity, sign: float) -> list[float]:
-        """What `sign` × the quantity must reach for each attacker to stay uncertain."""
+        """What `sign` times the quantity must reach for each attacker to stay uncertain."""
         return [need for need in self._needs_by(quantity, sign) if need is not None]
 
     def _protect(self, quantity: _Quantity) -> None:
@@ -244,6 +244,7 @@ class Audit:
         return self._cached[1]
 
     def _build_system(self) -> tuple[csr_matrix, np.ndarray, list[Cell | None]]:
+        rows: list[tuple[tuple[int, ...], int, Cell | None]]
         rows = [(row, value, None) for row, value in self.fixed_rows]
         rows += [(self._row(self.current, c), self.values[c], c) for c in sorted(self.published)]
         data, row_index, columns = [], [], []
