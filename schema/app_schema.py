@@ -68,6 +68,9 @@ from schema.reserved_aliases import NoReservedAliases
 from schema.retention.mutations.retention_settings_set import retention_settings_set
 from schema.retention.queries import retention_settings_query
 from schema.socket_operations import SubscriptionsOnlyOverSockets
+from schema.trends.mutations.disclosure_settings_set import disclosure_settings_set
+from schema.trends.mutations.trend_report_submit import trend_report_submit
+from schema.trends.queries import trend_reports, trends, trends_csv
 from schema.users.mutations.user_deactivate import user_deactivate
 from schema.users.mutations.user_invite import user_invite
 from schema.users.mutations.user_role_set import user_role_set
@@ -94,6 +97,9 @@ class Query:
     infringer_network = infringer_network
     member_policy = member_policy
     retention_settings = retention_settings_query
+    trend_reports = trend_reports
+    trends = trends
+    trends_csv = trends_csv
 
 
 @strawberry.type(description="What you can change. Each returns a payload with typed errors.")
@@ -128,6 +134,8 @@ class Mutation:
     indicator_legal_hold_set = indicator_legal_hold_set
     contact_request_send = contact_request_send
     contact_request_answer = contact_request_answer
+    trend_report_submit = trend_report_submit
+    disclosure_settings_set = disclosure_settings_set
 
 
 @strawberry.type(description="What is pushed to you over a WebSocket (graphql-transport-ws).")
