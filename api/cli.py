@@ -20,6 +20,7 @@ from alliance.db import Database
 from alliance.policies import reapply as policy_reapply
 from alliance.principals import CLI_CLIENT_ID, Credential
 from alliance.retention import job as retention_job
+from alliance.trends import releases as trend_releases
 from alliance.users import service as user_service
 from api.app import create_app
 from api.curl import curl_command
@@ -46,6 +47,8 @@ app.add_typer(retention_app, name="retention")
 policies_app = typer.Typer(help="Members' sharing policies.", no_args_is_help=True)
 app.add_typer(policies_app, name="policies")
 app.add_typer(sync_commands.app, name="sync")
+trends_app = typer.Typer(help="Trend releases under disclosure control.", no_args_is_help=True)
+app.add_typer(trends_app, name="trends")
 
 
 def _settings() -> Settings:
@@ -298,6 +301,22 @@ def retention_run(
         f"Expired {report.expired}, purged {report.purged}, "
         f"{report.held} due for purge but under legal hold."
     )
+
+
+async def _trends_publish(settings: Settings) -> list[str]:
+    database = Database(settings.database_url)
+    try:
+        return await trend_releases.publish_each(database)
+    finally:
+        await database.dispose()
+
+
+@trends_app.command("publish")
+def trends_publish() -> None:
+    """Freeze the next release of every month whose lag has passed and whose figures changed
+    (idempotent; schedule it daily). Answers read only from releases."""
+    built = asyncio.run(_trends_publish(_settings()))
+    typer.echo(f"Released {', '.join(built)}." if built else "Nothing new to release.")
 
 
 @app.command("export-schema")

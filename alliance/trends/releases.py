@@ -18,9 +18,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alliance.db import utcnow
+from alliance.db import Database, utcnow
 from alliance.members.departures import has_withdrawn
 from alliance.trends import settings as disclosure_settings
 from alliance.trends.models import (
@@ -184,23 +185,48 @@ async def publish_month(
     return release
 
 
-async def publish(session: AsyncSession, *, now: dt.datetime | None = None) -> list[TrendRelease]:
-    """Build the next release of every month whose lag has passed and whose figures
-    changed since its latest release (the operator's `alliance trends publish`)."""
+async def due_months(session: AsyncSession, now: dt.datetime) -> list[str]:
+    """The months whose lag has passed at `now` and that have reports or releases."""
     settings = await disclosure_settings.current(session)
-    last = last_released_month(now or utcnow(), settings.report_lag_months)
-    months = set(
-        await session.scalars(select(TrendReport.month).where(TrendReport.month <= last))
-    ) | set(
-        await session.scalars(
-            select(TrendRelease.period).where(
-                TrendRelease.source == Source.TREND_REPORTS, TrendRelease.period <= last
-            )
-        )
+    last = last_released_month(now, settings.report_lag_months)
+    reported = await session.scalars(
+        select(TrendReport.month).where(TrendReport.month <= last).distinct()
     )
+    released = await session.scalars(
+        select(TrendRelease.period)
+        .where(TrendRelease.source == Source.TREND_REPORTS, TrendRelease.period <= last)
+        .distinct()
+    )
+    return sorted(set(reported) | set(released))
+
+
+async def publish(session: AsyncSession, *, now: dt.datetime | None = None) -> list[TrendRelease]:
+    """Build, in `session`, the next release of every month whose lag has passed and whose
+    figures changed since its latest release."""
+    settings = await disclosure_settings.current(session)
     built = []
-    for month in sorted(months):
+    for month in await due_months(session, now or utcnow()):
         release = await publish_month(session, month, settings)
         if release is not None:
             built.append(release)
+    return built
+
+
+async def publish_each(database: Database, *, now: dt.datetime | None = None) -> list[str]:
+    """`publish`, one short transaction per month (the operator's `alliance trends
+    publish`); a month another instance is publishing at the same moment is left to it.
+    The months released."""
+    async with database.session() as session:
+        months = await due_months(session, now or utcnow())
+    built = []
+    for month in months:
+        try:
+            async with database.transaction() as session:
+                settings = await disclosure_settings.current(session)
+                release = await publish_month(session, month, settings)
+        except IntegrityError:
+            logger.info("trend release of %s: another instance published it", month)
+            continue
+        if release is not None:
+            built.append(f"{month} #{release.sequence}")
     return built
