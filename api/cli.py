@@ -12,7 +12,7 @@ import typer
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alliance import demo, demo_intel, migrate
+from alliance import demo, demo_intel, demo_trends, migrate
 from alliance import principals as principal_service
 from alliance.clients import service as client_service
 from alliance.config import ConfigurationError, Environment, Settings
@@ -118,12 +118,17 @@ def db_upgrade() -> None:
     typer.echo("Database is at the newest schema.")
 
 
-async def _seed(settings: Settings) -> tuple[demo.DemoReport, demo_intel.IntelReport]:
+async def _seed(
+    settings: Settings,
+) -> tuple[demo.DemoReport, demo_intel.IntelReport, list[str]]:
     database = Database(settings.database_url)
     try:
         async with database.transaction() as session:
             report = await demo.seed(session)
-            return report, await demo_intel.seed_intel(session)
+            intel = await demo_intel.seed_intel(session)
+            await demo_trends.seed_trends(session)
+        # Releases in their own short transactions, one month each.
+        return report, intel, await trend_releases.publish_each(database)
     finally:
         await database.dispose()
 
@@ -136,7 +141,7 @@ def demo_command() -> None:
     if settings.environment is Environment.PRODUCTION:
         raise typer.BadParameter("Demo data is for dev and test environments only.")
     started = time.perf_counter()
-    report, intel = asyncio.run(_seed(settings))
+    report, intel, released = asyncio.run(_seed(settings))
     seconds = time.perf_counter() - started
     typer.echo("Demo users (email, role, member):")
     for email, role, member in report.users:
@@ -145,6 +150,7 @@ def demo_command() -> None:
     for member, client_id, secret in report.clients:
         typer.echo(f"  {member:35} {client_id}  {secret or '(created earlier)'}")
     typer.echo(f"Demo intelligence: {intel.summary()} in {seconds:.1f} s.")
+    typer.echo(f"Demo trend releases built: {len(released)} (query `trends` as an analyst).")
     regional = intel.showcase.get("demo-showcase-regional")
     query = indicators_query(None if regional is None else to_global_id("Indicator", regional))
     typer.echo(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import uuid
 from collections.abc import Mapping, Sequence
 
 from sqlalchemy import select
@@ -107,11 +108,35 @@ async def submit(
     _require_reporter(viewer, Scope.TRENDS_WRITE)
     assert viewer.member_id is not None  # noqa: S101 - checked just above, for mypy
     await _validate(session, rows, now or utcnow())
+    written = await write_rows(
+        session, member_id=viewer.member_id, principal_id=viewer.principal_id, rows=rows
+    )
+    audit_service.record(
+        session,
+        viewer=viewer,
+        action="trend_reports.submit",
+        target_type="TrendReport",
+        target_id=viewer.member_id,
+        target_member_id=viewer.member_id,
+        details={"rows": len(rows), "months": sorted({row.month for row in rows})},
+    )
+    return written
+
+
+async def write_rows(
+    session: AsyncSession,
+    *,
+    member_id: uuid.UUID,
+    principal_id: uuid.UUID,
+    rows: Sequence[ReportRow],
+) -> list[TrendReport]:
+    """Upsert already validated rows of one member and keep each value in the history
+    (for `submit` and the demo data; checks nothing)."""
     existing = {
         (r.month, r.region, r.platform, r.category): r
         for r in await session.scalars(
             select(TrendReport).where(
-                TrendReport.member_id == viewer.member_id,
+                TrendReport.member_id == member_id,
                 TrendReport.month.in_({row.month for row in rows}),
             )
         )
@@ -122,7 +147,7 @@ async def submit(
         report = existing.get(row.key)
         if report is None:
             report = TrendReport(
-                member_id=viewer.member_id,
+                member_id=member_id,
                 month=row.month,
                 region=row.region,
                 platform=row.platform,
@@ -131,29 +156,20 @@ async def submit(
             session.add(report)
         for name, value in figures.items():
             setattr(report, name, value)
-        report.updated_by = viewer.principal_id
+        report.updated_by = principal_id
         session.add(
             TrendReportVersion(
-                member_id=viewer.member_id,
+                member_id=member_id,
                 month=row.month,
                 region=row.region,
                 platform=row.platform,
                 category=row.category,
-                submitted_by=viewer.principal_id,
+                submitted_by=principal_id,
                 **figures,
             )
         )
         written.append(report)
     await session.flush()
-    audit_service.record(
-        session,
-        viewer=viewer,
-        action="trend_reports.submit",
-        target_type="TrendReport",
-        target_id=viewer.member_id,
-        target_member_id=viewer.member_id,
-        details={"rows": len(rows), "months": sorted({row.month for row in rows})},
-    )
     return written
 
 
