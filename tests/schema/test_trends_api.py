@@ -148,7 +148,8 @@ async def test_trends_answer_from_releases_only_and_suppressed_cells_say_why(
         await api.query(TRENDS, {"by": ["REGION"], "filter": EU_FILTER}, token=reader)
     )
     value, reason = corrected[("2025-01", "EU")]
-    assert value is None and reason is not None  # 1000 dominates; and 750 -> x would show +880
+    assert value is None
+    assert reason is not None
     assert await publish(db) == 0  # nothing new: no release
 
 
@@ -184,7 +185,8 @@ async def test_withdraw_leaves_the_member_out_of_later_releases(
         newest = await session.scalar(
             select(TrendRelease).order_by(TrendRelease.sequence.desc()).limit(1)
         )
-        assert newest is not None and newest.sequence == 2
+        assert newest is not None
+        assert newest.sequence == 2
         contributors = set(
             await session.scalars(
                 select(TrendReleaseInput.member_id).where(TrendReleaseInput.release_id == newest.id)
@@ -203,3 +205,44 @@ async def test_only_active_agreed_members_read_trends(api: Api, world: World) ->
     admin = world.token(await world.alliance_admin())
     errors = await api.errors(TRENDS, {"by": ["REGION"]}, token=admin)
     assert errors[0]["extensions"]["code"] == "FORBIDDEN"
+
+
+TOTALS = """query($filter: TrendFilterInput, $from: String!, $to: String!) {
+  trends(metric: UNITS_SEIZED, periods: {from: $from, to: $to}, filter: $filter) {
+    rows { period value suppressed { reason } } totals { value suppressed { reason } } } }"""
+
+
+async def test_totals_and_filters_are_only_sums_of_published_cells(
+    api: Api, world: World, db: Database
+) -> None:
+    # given six EU members in January, and one of them alone again in February
+    tokens = []
+    for index in range(6):
+        token = world.token(await world.user(await world.member(region="EU")))
+        done = await api.query(SUBMIT, {"rows": [row(units=100 + index)]}, token=token)
+        assert done["trendReportSubmit"]["errors"] == []
+        tokens.append(token)
+    february = await api.query(SUBMIT, {"rows": [row(month="2025-02", units=7)]}, token=tokens[0])
+    assert february["trendReportSubmit"]["errors"] == []
+    await publish(db)
+    reader = tokens[1]
+
+    def ask(first: str, last: str, **filter: Any) -> dict[str, Any]:
+        variables = {"from": first, "to": last, "filter": filter or None}
+        return api.query(TOTALS, variables, token=reader)  # type: ignore[return-value]
+
+    january = (await ask("2025-01", "2025-01"))["trends"]
+    both = (await ask("2025-01", "2025-02"))["trends"]
+    later = (await ask("2025-02", "2025-03"))["trends"]
+
+    # then January is published, February (one member) is not
+    assert january["rows"] == [{"period": "2025-01", "value": 615, "suppressed": None}]
+    assert both["rows"][1]["suppressed"] == {"reason": "TOO_FEW_CONTRIBUTORS"}
+    # and no total over overlapping ranges gives February by difference
+    assert both["totals"] == [{"value": None, "suppressed": {"reason": "TOO_FEW_CONTRIBUTORS"}}]
+    assert later["totals"][0]["value"] is None
+    # nor does a filter that adds an empty or lonely cell to a published one
+    mixed = (await ask("2025-02", "2025-02", regions=["EU", "CN"]))["trends"]
+    assert mixed["rows"][0]["value"] is None
+    lonely = (await ask("2025-02", "2025-02", regions=["EU"], platforms=["AMAZON"]))["trends"]
+    assert lonely["rows"][0]["suppressed"] == {"reason": "TOO_FEW_CONTRIBUTORS"}

@@ -113,7 +113,7 @@ def corrected(draw: st.DrawFn) -> tuple[Table, Table]:
     return table, fixed
 
 
-FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FAST
