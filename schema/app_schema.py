@@ -70,7 +70,7 @@ from schema.retention.queries import retention_settings_query
 from schema.socket_operations import SubscriptionsOnlyOverSockets
 from schema.trends.mutations.disclosure_settings_set import disclosure_settings_set
 from schema.trends.mutations.trend_report_submit import trend_report_submit
-from schema.trends.queries import trend_reports, trends, trends_csv
+from schema.trends.queries import disclosure_settings_query, trend_reports, trends, trends_csv
 from schema.users.mutations.user_deactivate import user_deactivate
 from schema.users.mutations.user_invite import user_invite
 from schema.users.mutations.user_role_set import user_role_set
@@ -100,6 +100,7 @@ class Query:
     trend_reports = trend_reports
     trends = trends
     trends_csv = trends_csv
+    disclosure_settings = disclosure_settings_query
 
 
 @strawberry.type(description="What you can change. Each returns a payload with typed errors.")

@@ -66,6 +66,12 @@ async def current(session: AsyncSession) -> DisclosureSettings:
     return DEFAULTS if row is None else DisclosureSettings.from_json(row.value)
 
 
+async def read(session: AsyncSession, *, viewer: Viewer) -> DisclosureSettings:
+    """The disclosure settings, for alliance admins; `Forbidden` for anyone else."""
+    require_scope(viewer, Scope.ALLIANCE_ADMIN)
+    return await current(session)
+
+
 def apply_changes(settings: DisclosureSettings, changes: Mapping[str, Any]) -> DisclosureSettings:
     """`settings` with `changes` (None keeps a value); `InvalidInput` names the field when a
     value would loosen the rules below the defaults or is out of range."""

@@ -6,11 +6,12 @@ import strawberry
 
 from alliance.trends import reads as trend_reads
 from alliance.trends import service as trend_service
+from alliance.trends import settings as disclosure_settings
 from alliance.trends.vocabulary import Dimension, Metric
 from schema.capabilities import query_field, requires
 from schema.context import Info
 from schema.trends.inputs import PeriodRangeInput, TrendFilterInput, trend_query
-from schema.trends.types import TrendReportType, TrendTableType
+from schema.trends.types import DisclosureSettingsType, TrendReportType, TrendTableType
 from sharing import Scope
 
 
@@ -84,4 +85,17 @@ trends_csv = query_field(
     resolve_trends_csv,
     capability=requires(Scope.TRENDS_READ),
     description="The same table as `trends`, as CSV (suppressed cells: empty value, reason).",
+)
+
+
+async def resolve_disclosure_settings(info: Info) -> DisclosureSettingsType:
+    async with info.context.session() as session:
+        found = await disclosure_settings.read(session, viewer=info.context.viewer)
+    return DisclosureSettingsType.from_domain(found)
+
+
+disclosure_settings_query = query_field(
+    resolve_disclosure_settings,
+    capability=requires(Scope.ALLIANCE_ADMIN),
+    description="The rules of trend releases built from now on (alliance admins).",
 )
