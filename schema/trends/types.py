@@ -5,7 +5,8 @@ from __future__ import annotations
 import strawberry
 
 from alliance.trends.models import TrendReport
-from alliance.trends.reads import TrendRow, TrendTable
+from alliance.trends.cube_reads import TrendRow
+from alliance.trends.reads import TrendTable
 from alliance.trends.settings import DisclosureSettings
 from alliance.trends.vocabulary import Dimension, Metric, ProductCategory
 from schema.enums import Platform
@@ -62,9 +63,9 @@ class TrendRowType:
     def from_domain(cls, row: TrendRow) -> TrendRowType:
         return cls(
             period=row.period,
-            region=row.region,
-            platform=None if row.platform is None else Platform(row.platform),
-            category=None if row.category is None else ProductCategory(row.category),
+            region=row.first,
+            platform=None if row.second is None else Platform(row.second),
+            category=None if row.third is None else ProductCategory(row.third),
             value=row.value,
             suppressed=None if row.reason is None else Suppression(reason=row.reason),
         )
