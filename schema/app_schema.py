@@ -68,6 +68,7 @@ from schema.reserved_aliases import NoReservedAliases
 from schema.retention.mutations.retention_settings_set import retention_settings_set
 from schema.retention.queries import retention_settings_query
 from schema.socket_operations import SubscriptionsOnlyOverSockets
+from schema.trends.indicator_trends import indicator_trends
 from schema.trends.mutations.disclosure_settings_set import disclosure_settings_set
 from schema.trends.mutations.trend_report_submit import trend_report_submit
 from schema.trends.queries import disclosure_settings_query, trend_reports, trends, trends_csv
@@ -101,6 +102,7 @@ class Query:
     trends = trends
     trends_csv = trends_csv
     disclosure_settings = disclosure_settings_query
+    indicator_trends = indicator_trends
 
 
 @strawberry.type(description="What you can change. Each returns a payload with typed errors.")

@@ -11,7 +11,10 @@ that month. Two publishers at once: the unique (source, period, sequence) lets o
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+import uuid
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -19,11 +22,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.db import Database, utcnow
 from alliance.members.departures import has_withdrawn
-from alliance.trends import release_store
+from alliance.trends import indicator_trends, release_store
 from alliance.trends import settings as disclosure_settings
 from alliance.trends.models import TrendRelease, TrendReport
 from alliance.trends.release_store import Inputs
 from alliance.trends.service import month_of
+from alliance.trends.settings import DisclosureSettings
 from alliance.trends.vocabulary import Metric, Source
 
 logger = logging.getLogger(__name__)
@@ -82,32 +86,60 @@ async def due_months(session: AsyncSession, now: dt.datetime) -> list[str]:
 
 
 async def publish(session: AsyncSession, *, now: dt.datetime | None = None) -> list[TrendRelease]:
-    """Build, in `session`, the next release of every month whose lag has passed and whose
-    figures changed since its latest release."""
+    """Build, in `session`, the next release of every month (trend reports) and every week
+    (indicator trends) whose lag has passed and whose figures changed since its latest
+    release."""
+    now = now or utcnow()
     settings = await disclosure_settings.current(session)
     built = []
-    for month in await due_months(session, now or utcnow()):
-        release = await publish_month(session, month, settings)
-        if release is not None:
-            built.append(release)
-    return built
+    for month in await due_months(session, now):
+        built.append(await publish_month(session, month, settings))
+    members = await indicator_trends.counted_members(session)
+    for week in await indicator_trends.due_weeks(session, now, settings, members):
+        built.append(await indicator_trends.publish_week(session, week, settings, members))
+    return [release for release in built if release is not None]
+
+
+Step = Callable[[AsyncSession, DisclosureSettings], Awaitable[TrendRelease | None]]
+
+
+async def _steps(database: Database, now: dt.datetime) -> list[tuple[str, Step]]:
+    async with database.session() as session:
+        settings = await disclosure_settings.current(session)
+        months = await due_months(session, now)
+        members = await indicator_trends.counted_members(session)
+        weeks = await indicator_trends.due_weeks(session, now, settings, members)
+    steps: list[tuple[str, Step]] = [
+        (month, functools.partial(_month_step, month)) for month in months
+    ]
+    steps += [(week, functools.partial(_week_step, week, members)) for week in weeks]
+    return steps
+
+
+async def _month_step(
+    month: str, session: AsyncSession, settings: DisclosureSettings
+) -> TrendRelease | None:
+    return await publish_month(session, month, settings)
+
+
+async def _week_step(
+    week: str, members: list[uuid.UUID], session: AsyncSession, settings: DisclosureSettings
+) -> TrendRelease | None:
+    return await indicator_trends.publish_week(session, week, settings, members)
 
 
 async def publish_each(database: Database, *, now: dt.datetime | None = None) -> list[str]:
-    """`publish`, one short transaction per month (the operator's `alliance trends
-    publish`); a month another instance is publishing at the same moment is left to it.
-    The months released."""
-    async with database.session() as session:
-        months = await due_months(session, now or utcnow())
+    """`publish`, one short transaction per month or week (the operator's `alliance trends
+    publish`); a period another instance is publishing at the same moment is left to it.
+    The periods released."""
     built = []
-    for month in months:
+    for period, step in await _steps(database, now or utcnow()):
         try:
             async with database.transaction() as session:
-                settings = await disclosure_settings.current(session)
-                release = await publish_month(session, month, settings)
+                release = await step(session, await disclosure_settings.current(session))
         except IntegrityError:
-            logger.info("trend release of %s: another instance published it", month)
+            logger.info("release of %s: another instance published it", period)
             continue
         if release is not None:
-            built.append(f"{month} #{release.sequence}")
+            built.append(f"{period} #{release.sequence}")
     return built

@@ -31,6 +31,7 @@ class DisclosureSettings:
     dominance: float = 0.25
     protection: float = 0.2
     report_lag_months: int = 3
+    indicator_lag_weeks: int = 2
 
     def rules(self) -> Rules:
         return Rules(self.min_contributors, self.dominance, self.protection)
@@ -51,12 +52,14 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "dominance": (0.05, DEFAULTS.dominance),
     "protection": (DEFAULTS.protection, 0.5),
     "report_lag_months": (DEFAULTS.report_lag_months, 24),
+    "indicator_lag_weeks": (DEFAULTS.indicator_lag_weeks, 26),
 }
 _FIELD_NAMES = {
     "min_contributors": "minContributors",
     "dominance": "dominance",
     "protection": "protection",
     "report_lag_months": "reportLagMonths",
+    "indicator_lag_weeks": "indicatorLagWeeks",
 }
 
 

@@ -49,6 +49,15 @@ class Source(enum.StrEnum):
     """Where the figures of a release come from."""
 
     TREND_REPORTS = "TREND_REPORTS"
+    INDICATORS = "INDICATORS"
+
+
+class IndicatorDimension(enum.StrEnum):
+    """What an indicator trends table may be grouped by."""
+
+    OWNER_REGION = "OWNER_REGION"
+    PLATFORM = "PLATFORM"
+    KIND = "KIND"
 
 
 # The largest figure one row may carry: far above any real month, far below overflow.

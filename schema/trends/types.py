@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from alliance.trends.models import TrendReport
 from alliance.trends.cube_reads import TrendRow
+from alliance.trends.models import TrendReport
 from alliance.trends.reads import TrendTable
 from alliance.trends.settings import DisclosureSettings
 from alliance.trends.vocabulary import Dimension, Metric, ProductCategory
@@ -99,6 +99,9 @@ class DisclosureSettingsType:
     )
     report_lag_months: int = strawberry.field(
         description="Months after a month ends before it is released (at least 3)."
+    )
+    indicator_lag_weeks: int = strawberry.field(
+        description="Weeks after a week ends before its indicator trends are released (>= 2)."
     )
 
     @classmethod

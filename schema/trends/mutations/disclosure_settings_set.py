@@ -25,6 +25,7 @@ class DisclosureSettingsSetInput:
     dominance: float | None = strawberry.field(default=None, description="0.05 to 0.25.")
     protection: float | None = strawberry.field(default=None, description="0.2 to 0.5.")
     report_lag_months: int | None = strawberry.field(default=None, description="3 to 24.")
+    indicator_lag_weeks: int | None = strawberry.field(default=None, description="2 to 26.")
 
 
 @strawberry.type
