@@ -1,7 +1,11 @@
-"""Demo trend reports: sixteen months of figures from every demo member that has joined,
-skewed like real enforcement (a few large programmes, many small ones), so that the
-releases show published cells next to cells suppressed for each reason; and the releases
-of the months whose lag has passed (built by the caller, one transaction per month).
+"""Demo trend reports and indicator trends.
+
+Sixteen months of figures from every demo member that has joined, skewed like real
+enforcement (a few large programmes, many small ones), so that the releases show published
+cells next to cells suppressed for each reason; the caller builds the releases of the
+months whose lag has passed, one transaction per month. Seven members count their records
+in aggregates; the demo's records are all new, so their weekly indicator trends are
+released once the indicator lag (2 weeks) has passed.
 
 Idempotent: a member that already has reports gets none added; releases are only built
 for months whose figures changed.
@@ -9,6 +13,7 @@ for months whose figures changed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 import zlib
@@ -18,11 +23,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from alliance.db import utcnow
 from alliance.members.models import Member
+from alliance.policies import service as policy_service
+from alliance.policies.store import current_policy
 from alliance.trends import releases
 from alliance.trends import service as trend_service
 from alliance.trends.models import TrendReport
 from alliance.trends.vocabulary import Metric
-from sharing import MemberStatus
+from alliance.users.models import User
+from sharing import MemberStatus, PrincipalKind, Viewer, scopes_for_roles
 
 MONTHS = 16  # twelve released months, and the three still within the lag
 PLATFORMS = ("taobao", "aliexpress", "amazon", "ebay", "shopee", "temu")
@@ -81,6 +89,40 @@ def _rows(member: Member, months: list[str]) -> list[trend_service.ReportRow]:
     return rows
 
 
+# Members whose policy counts their records in alliance aggregates (indicator trends).
+COUNTED = (
+    "Maison Lumière SA",
+    "Velden Sportswear GmbH",
+    "Castellano Pelletteria S.p.A.",
+    "Redwood Outdoor Inc.",
+    "Andes Cosmetics S.A.",
+    "Jade Peak Electronics Co., Ltd.",
+    "Sakura Beauty K.K.",
+)
+
+
+async def _count_in_aggregates(session: AsyncSession, member: Member) -> None:
+    policy, _ = await current_policy(session, member.id)
+    if policy.count_in_aggregates:
+        return
+    admin = await session.scalar(
+        select(User).where(User.member_id == member.id, User.email.startswith("admin@"))
+    )
+    if admin is None:
+        return
+    viewer = Viewer(
+        kind=PrincipalKind.USER,
+        principal_id=admin.id,
+        member_id=member.id,
+        region=member.region_code,
+        roles=admin.role_set,
+        scopes=scopes_for_roles(admin.role_set),
+        member_status=member.status,
+    )
+    opted = dataclasses.replace(policy, count_in_aggregates=True)
+    await policy_service.set_policy(session, viewer=viewer, policy=opted)
+
+
 async def seed_trends(session: AsyncSession, now: dt.datetime | None = None) -> int:
     """Add the demo members' reports (the caller then builds the releases that are due,
     `releases.publish_each`); the members given reports."""
@@ -91,6 +133,8 @@ async def seed_trends(session: AsyncSession, now: dt.datetime | None = None) -> 
     )
     added = 0
     for member in members:
+        if member.legal_name in COUNTED and member.status is MemberStatus.ACTIVE:
+            await _count_in_aggregates(session, member)
         reported = await session.scalar(
             select(TrendReport.month).where(TrendReport.member_id == member.id).limit(1)
         )
