@@ -22,6 +22,13 @@ from alliance.oauth.models import AuthorizationCode, RefreshToken, RevokedAccess
 from alliance.policies.models import MemberPolicyVersion
 from alliance.regions.models import Region
 from alliance.retention.models import AllianceSetting
+from alliance.trends.models import (
+    TrendRelease,
+    TrendReleaseCell,
+    TrendReleaseInput,
+    TrendReport,
+    TrendReportVersion,
+)
 from alliance.users.models import User, UserStatus
 
 __all__ = [
@@ -53,6 +60,11 @@ __all__ = [
     "Region",
     "RevokedAccessToken",
     "Sighting",
+    "TrendRelease",
+    "TrendReleaseCell",
+    "TrendReleaseInput",
+    "TrendReport",
+    "TrendReportVersion",
     "User",
     "UserStatus",
     "indicator_changes",

@@ -12,7 +12,7 @@ import typer
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alliance import demo, demo_articles, demo_experts, demo_intel, migrate
+from alliance import demo, demo_articles, demo_experts, demo_intel, demo_trends, migrate
 from alliance import principals as principal_service
 from alliance.articles.storage import store_named
 from alliance.clients import service as client_service
@@ -21,6 +21,7 @@ from alliance.db import Database
 from alliance.policies import reapply as policy_reapply
 from alliance.principals import CLI_CLIENT_ID, Credential
 from alliance.retention import job as retention_job
+from alliance.trends import releases as trend_releases
 from alliance.users import service as user_service
 from api.app import create_app
 from api.curl import curl_command
@@ -47,6 +48,8 @@ app.add_typer(retention_app, name="retention")
 policies_app = typer.Typer(help="Members' sharing policies.", no_args_is_help=True)
 app.add_typer(policies_app, name="policies")
 app.add_typer(sync_commands.app, name="sync")
+trends_app = typer.Typer(help="Trend releases under disclosure control.", no_args_is_help=True)
+app.add_typer(trends_app, name="trends")
 
 
 def _settings() -> Settings:
@@ -127,9 +130,13 @@ async def _seed(
             intel = await demo_intel.seed_intel(session)
             articles, files = await demo_articles.seed_articles(session, store)
             experts = await demo_experts.seed_experts(session)
+            await demo_trends.seed_trends(session)
+        # Releases in their own short transactions, one month each.
+        released = await trend_releases.publish_each(database)
         return report, intel, [
             f"Demo articles: {articles} articles, {files} attachments added.",
             f"Demo expert directory: {experts} profiles added (people expert@<member domain>).",
+            f"Demo trend releases built: {len(released)} (query `trends` as an analyst).",
         ]
     finally:
         await database.dispose()
@@ -311,6 +318,22 @@ def retention_run(
         f"Expired {report.expired}, purged {report.purged}, "
         f"{report.held} due for purge but under legal hold."
     )
+
+
+async def _trends_publish(settings: Settings) -> list[str]:
+    database = Database(settings.database_url)
+    try:
+        return await trend_releases.publish_each(database)
+    finally:
+        await database.dispose()
+
+
+@trends_app.command("publish")
+def trends_publish() -> None:
+    """Freeze the next release of every month whose lag has passed and whose figures changed
+    (idempotent; schedule it daily). Answers read only from releases."""
+    built = asyncio.run(_trends_publish(_settings()))
+    typer.echo(f"Released {', '.join(built)}." if built else "Nothing new to release.")
 
 
 @app.command("export-schema")

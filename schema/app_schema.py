@@ -78,6 +78,10 @@ from schema.reserved_aliases import NoReservedAliases
 from schema.retention.mutations.retention_settings_set import retention_settings_set
 from schema.retention.queries import retention_settings_query
 from schema.socket_operations import SubscriptionsOnlyOverSockets
+from schema.trends.indicator_trends import indicator_trends
+from schema.trends.mutations.disclosure_settings_set import disclosure_settings_set
+from schema.trends.mutations.trend_report_submit import trend_report_submit
+from schema.trends.queries import disclosure_settings_query, trend_reports, trends, trends_csv
 from schema.users.mutations.user_deactivate import user_deactivate
 from schema.users.mutations.user_invite import user_invite
 from schema.users.mutations.user_role_set import user_role_set
@@ -108,6 +112,11 @@ class Query:
     retention_settings = retention_settings_query
     articles = articles
     article_search = article_search
+    trend_reports = trend_reports
+    trends = trends
+    trends_csv = trends_csv
+    disclosure_settings = disclosure_settings_query
+    indicator_trends = indicator_trends
 
 
 @strawberry.type(description="What you can change. Each returns a payload with typed errors.")
@@ -148,6 +157,8 @@ class Mutation:
     article_share = article_share
     expert_profile_set = expert_profile_set
     expert_profile_remove = expert_profile_remove
+    trend_report_submit = trend_report_submit
+    disclosure_settings_set = disclosure_settings_set
 
 
 @strawberry.type(description="What is pushed to you over a WebSocket (graphql-transport-ws).")

@@ -18,6 +18,7 @@ import pytest
 
 from alliance.config import Settings
 from api.cli import mint_token
+from tests.api.demo_trends_view import assert_an_analyst_reads_published_and_suppressed_cells
 from tests.fixtures.servers import base_env, run, scratch_postgresql, serving
 
 ENGINES = ["sqlite"] + (["postgresql"] if os.environ.get("ALLIANCE_TEST_DATABASE_URL") else [])
@@ -157,3 +158,6 @@ def test_two_demo_members_see_different_correct_views_of_the_same_data(
         )
         seen_by = [edge["node"]["corroboration"]["members"] for edge in page["indicators"]["edges"]]
         assert max(seen_by) >= 2
+
+        # trends: a year of demo reports, released with published and suppressed cells
+        assert_an_analyst_reads_published_and_suppressed_cells(owner.data)

@@ -1,0 +1,1 @@
+"""Trend reports (members' own figures) and the aggregates released under disclosure control."""
