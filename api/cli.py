@@ -133,11 +133,15 @@ async def _seed(
             await demo_trends.seed_trends(session)
         # Releases in their own short transactions, one month each.
         released = await trend_releases.publish_each(database)
-        return report, intel, [
-            f"Demo articles: {articles} articles, {files} attachments added.",
-            f"Demo expert directory: {experts} profiles added (people expert@<member domain>).",
-            f"Demo trend releases built: {len(released)} (query `trends` as an analyst).",
-        ]
+        return (
+            report,
+            intel,
+            [
+                f"Demo articles: {articles} articles, {files} attachments added.",
+                f"Demo expert directory: {experts} profiles added (people expert@<member domain>).",
+                f"Demo trend releases built: {len(released)} (query `trends` as an analyst).",
+            ],
+        )
     finally:
         await database.dispose()
 

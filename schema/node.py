@@ -92,6 +92,8 @@ async def _articles(
 ) -> dict[uuid.UUID, Any]:
     found = await article_reads.by_ids(session, viewer=viewer, ids=ids)
     return {k: ArticleType.from_visible(v) for k, v in found.items()}
+
+
 async def _experts(
     session: AsyncSession, viewer: Viewer, ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, Any]:

@@ -271,6 +271,8 @@ def _own_article(operation: str, arguments: str) -> Case:
         return query, {"id": to_global_id("Article", article.id)}, token
 
     return case
+
+
 async def _expert_profile_set(world: World) -> tuple[str, dict[str, Any], str]:
     _, token = await _analyst_of(world)
     query = """mutation { expertProfileSet(input: {topics: [CUSTOMS], languages: ["en"]}) {

@@ -1,4 +1,4 @@
-"""Migration experts_0015 keeps every existing contact request, as a request about an
+"""Migration 0017_expert_profiles keeps every existing contact request, as a request about an
 indicator, and its downgrade gives the old table back (SQLite; the same DDL was run by
 hand on PostgreSQL, up, down and up again)."""
 
@@ -15,7 +15,7 @@ from alembic import command
 
 from alliance.migrate import alembic_config
 
-BEFORE = "0014_change_log_xid_record"
+BEFORE = "0016_articles"
 NOW = "2026-11-30 10:00:00.000000"
 
 

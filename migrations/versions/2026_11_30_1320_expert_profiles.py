@@ -1,7 +1,7 @@
 """The expert directory, and contact requests that reach an expert as well as an indicator.
 
-Revision ID: experts_0015
-Revises: 0014_change_log_xid_record
+Revision ID: 0017_expert_profiles
+Revises: 0016_articles
 Create Date: 2026-11-30 13:00:00
 
 `expert_profiles` is a shareable table (its grants, excludes and audience-key triggers,
@@ -18,8 +18,8 @@ from alembic import op
 from sharing.audience_keys import KeyList
 from sharing.storage import audience_key_triggers, drop_audience_key_triggers
 
-revision: str = "experts_0015"
-down_revision: str | None = "0014_change_log_xid_record"
+revision: str = "0017_expert_profiles"
+down_revision: str | None = "0016_articles"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

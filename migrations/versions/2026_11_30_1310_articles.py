@@ -1,7 +1,7 @@
 """Articles: shareable know-how with versions, tags, attachments and a full-text index.
 
-Revision ID: 0015_articles
-Revises: 0014_change_log_xid_record
+Revision ID: 0016_articles
+Revises: 0015_change_log_planned_per_call
 Create Date: 2026-11-30 13:00:00
 
 `articles` is a shareable table like `indicators`: its grants and excludes tables and the
@@ -23,8 +23,8 @@ from sharing.storage import (
     drop_audience_key_triggers,
 )
 
-revision: str = "0015_articles"
-down_revision: str | None = "0014_change_log_xid_record"
+revision: str = "0016_articles"
+down_revision: str | None = "0015_change_log_planned_per_call"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Trend reports, every submitted value, and frozen releases of the aggregates.
 
-Revision ID: 0015_trends
-Revises: 0014_change_log_xid_record
+Revision ID: 0018_trends
+Revises: 0017_expert_profiles
 Create Date: 2026-11-30 11:47:40.749652
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0015_trends"
-down_revision: str | None = "0014_change_log_xid_record"
+revision: str = "0018_trends"
+down_revision: str | None = "0017_expert_profiles"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
