@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import enum
 import itertools
+import logging
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+logger = logging.getLogger(__name__)
 
 ALL = "*"  # the margin over a dimension
 
@@ -124,4 +127,11 @@ def release(
     from sharing.disclosure_audit import Audit
 
     audit = Audit(dimensions, table, rules, earlier)
-    return audit.run()
+    outcomes = audit.run()
+    if audit.unprotected:
+        # Earlier releases (e.g. built under looser rules) pin these already; suppressing
+        # more of this release cannot widen them. Logged for the operator.
+        logger.warning(
+            "disclosure: %d quantities pinned by earlier releases", len(audit.unprotected)
+        )
+    return outcomes

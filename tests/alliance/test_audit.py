@@ -218,6 +218,19 @@ async def _retention_settings_set(world: World) -> tuple[str, dict[str, Any], st
     return query, {}, world.token(await world.alliance_admin())
 
 
+async def _disclosure_settings_set(world: World) -> tuple[str, dict[str, Any], str]:
+    query = (
+        """mutation { disclosureSettingsSet(input: {minContributors: 6}) { errors { code } } }"""
+    )
+    return query, {}, world.token(await world.alliance_admin())
+
+
+async def _trend_report_submit(world: World) -> tuple[str, dict[str, Any], str]:
+    query = """mutation { trendReportSubmit(rows: [{month: "2025-01", region: "EU",
+      platform: AMAZON, category: TOYS, testBuys: 3}]) { errors { code } } }"""
+    return query, {}, world.token(await world.user(await world.member()))
+
+
 async def _indicator_legal_hold_set(world: World) -> tuple[str, dict[str, Any], str]:
     member = await world.member()
     record = await Intel(world).indicator(member)
@@ -321,6 +334,8 @@ CASES: dict[str, tuple[Case, str]] = {
     "linkRemove": (_link_remove, "link.remove"),
     "memberPolicySet": (_member_policy_set, "member_policy.set"),
     "retentionSettingsSet": (_retention_settings_set, "retention_settings.set"),
+    "disclosureSettingsSet": (_disclosure_settings_set, "disclosure_settings.set"),
+    "trendReportSubmit": (_trend_report_submit, "trend_reports.submit"),
     "indicatorLegalHoldSet": (_indicator_legal_hold_set, "indicator.legal_hold_set"),
     "contactRequestSend": (_contact_request_send, "contact_request.send"),
     "contactRequestAnswer": (_contact_request_answer, "contact_request.answer"),

@@ -51,8 +51,8 @@ def assert_nothing_recoverable(dims: Dimensions, rules: Rules, versions: list[Ta
     for attacker_name in [None, *members_of(*versions)]:
         attacker = Attacker(dims, releases, attacker_name)
         _attack_cells(dims, rules, attacker, attacker_name, last_table, outcomes)
-        if len(versions) > 1:
-            _attack_revision(dims, rules, attacker, attacker_name, versions[-2], last_table)
+        for version in range(len(versions) - 1):
+            _attack_revision(dims, rules, attacker, attacker_name, versions, version)
 
 
 def _attack_cells(dims, rules, attacker, me, table, outcomes) -> None:
@@ -70,8 +70,9 @@ def _attack_cells(dims, rules, attacker, me, table, outcomes) -> None:
         assert low <= value - min(margin, others) + 1e-6, (me, cell, value, low, outcome)
 
 
-def _attack_revision(dims, rules, attacker, me, before: Table, after: Table) -> None:
+def _attack_revision(dims, rules, attacker, me, versions: list[Table], earlier: int) -> None:
     version = attacker.count // attacker.width - 1
+    before, after = versions[earlier], versions[-1]
     for cell in dims.cells():
         fines = [f for f in dims.fine_cells() if contains(cell, f)]
         old, new = per_member(before, fines), per_member(after, fines)
@@ -81,7 +82,7 @@ def _attack_revision(dims, rules, attacker, me, before: Table, after: Table) -> 
         others = delta - change.get(me, 0)
         if delta == 0 or len(movers) >= rules.min_contributors or others == 0:
             continue
-        objective = attacker.indicator(version, cell) - attacker.indicator(version - 1, cell)
+        objective = attacker.indicator(version, cell) - attacker.indicator(earlier, cell)
         low, high = attacker.interval(objective)
         margin = rules.margin(others)
         assert high >= delta + margin - 1e-6, (me, cell, delta)
@@ -103,14 +104,17 @@ def tables(draw: st.DrawFn) -> Table:
 
 
 @st.composite
-def corrected(draw: st.DrawFn) -> tuple[Table, Table]:
-    table = draw(tables())
-    members = members_of(table) or ["m0"]
-    mover = draw(st.sampled_from(members))
-    fixed = {fine: dict(figures) for fine, figures in table.items()}
-    for fine in draw(st.lists(st.sampled_from(DIMS.fine_cells()), min_size=1, max_size=3)):
-        fixed.setdefault(fine, {})[mover] = draw(skewed)
-    return table, fixed
+def corrected(draw: st.DrawFn, corrections: int = 1) -> list[Table]:
+    """A table, then `corrections` times one member (perhaps a new one) changing a few
+    of its figures."""
+    versions = [draw(tables())]
+    for _ in range(corrections):
+        mover = draw(st.sampled_from([*members_of(versions[-1]), "late"]))
+        fixed = {fine: dict(figures) for fine, figures in versions[-1].items()}
+        for fine in draw(st.lists(st.sampled_from(DIMS.fine_cells()), min_size=1, max_size=3)):
+            fixed.setdefault(fine, {})[mover] = draw(skewed)
+        versions.append(fixed)
+    return versions
 
 
 FAST = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -124,8 +128,16 @@ def test_no_suppressed_cell_or_member_figure_is_recoverable(table: Table) -> Non
 
 @FAST
 @given(corrected())
-def test_a_correction_reveals_neither_cells_nor_the_corrector(pair: tuple[Table, Table]) -> None:
-    assert_nothing_recoverable(DIMS, RULES, list(pair))
+def test_a_correction_reveals_neither_cells_nor_the_corrector(versions: list[Table]) -> None:
+    assert_nothing_recoverable(DIMS, RULES, versions)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(corrected(corrections=2))
+def test_two_corrections_reveal_nothing_against_either_earlier_release(
+    versions: list[Table],
+) -> None:
+    assert_nothing_recoverable(DIMS, RULES, versions)
 
 
 def five_equal(region: str, platform: str, category: str, value: int = 10) -> Table:
