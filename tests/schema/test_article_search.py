@@ -148,6 +148,27 @@ async def test_filters(api: Api, world: World, library: Library) -> None:
     assert bad.json()["errors"][0]["extensions"]["code"] == "VALIDATION"
 
 
+async def test_a_rank_is_the_same_whatever_invisible_articles_hold(
+    api: Api, world: World, library: Library
+) -> None:
+    # An attacker ranks its own article for a word: the score must not move with how many
+    # articles it may not read hold that word (bm25's corpus statistics did, on SQLite).
+    attacker, other = await world.member(region="EU"), await world.member(region="EU")
+    await library.article(attacker, "", title="Notes", body="The shop shopxyz sells fakes.")
+    token = world.token(await world.user(attacker))
+
+    async def rank() -> float:
+        data = await api.query(SEARCH, {"q": "shopxyz"}, token=token)
+        assert _titles(data) == ["Notes"]
+        return float(data["articleSearch"]["edges"][0]["node"]["rank"])
+
+    alone = await rank()
+    for number in range(3):
+        body = "shopxyz " * (number + 1) + "a longer body about other things entirely"
+        await library.article(other, "", title=f"Hidden {number}", body=body)
+    assert await rank() == alone
+
+
 async def test_invisible_articles_are_neither_ranked_nor_counted(
     api: Api, world: World, library: Library
 ) -> None:

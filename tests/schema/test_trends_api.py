@@ -205,6 +205,13 @@ async def test_only_active_agreed_members_read_trends(api: Api, world: World) ->
     admin = world.token(await world.alliance_admin())
     errors = await api.errors(TRENDS, {"by": ["REGION"]}, token=admin)
     assert errors[0]["extensions"]["code"] == "FORBIDDEN"
+    # A member that has not accepted the agreement reads no table, in no form (invariant 5).
+    unagreed = await world.member(region="EU", agreed=False)
+    token = world.token(await world.user(unagreed))
+    for query in (TRENDS, CSV):
+        response = await api.post(query, {"by": ["REGION"]}, token=token)
+        assert response.json()["data"] is None
+        assert response.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
 TOTALS = """query($filter: TrendFilterInput, $from: String!, $to: String!) {
